@@ -3,7 +3,7 @@
  * TensorFlow, WebAssembly, then pure JS. The native packages are optional (they fetch
  * libtensorflow at install time, which fails offline), so each is tried by dynamic import.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from './tf';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernels } from './wasm-kernels';

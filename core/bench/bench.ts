@@ -1,0 +1,56 @@
+/**
+ * Speed figures of the active backend, each the median of repeated timings taken in one run
+ * (machines are shared and noisy: ratios taken within a run are what compare).
+ */
+import { activeBackend } from '../engine/backend';
+import * as tf from '../engine/tf';
+import { measureMatmulGflops } from '../engine/wasm-kernels';
+import { parseConfig } from '../train/config';
+import { PRESETS } from '../train/presets';
+import { Trainer } from '../train/trainer';
+
+export interface BenchResult {
+  backend: string;
+  /** Plain [256,256]x[256,256] matmul throughput. */
+  matmulGflops: number;
+  /** One Diffusion-GAN training step (D step + G step) on the grid25 MLP at batch 256. */
+  step2dMs: number;
+  /** Tensors alive before and after the timed steps (equal when nothing leaks). */
+  tensorsBefore: number;
+  tensorsAfter: number;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Median milliseconds per step over `rounds` rounds of `stepsPerRound` steps, after warm-up. */
+export function timeTrainingStep(trainer: Trainer, rounds: number, stepsPerRound: number): number {
+  for (let i = 0; i < stepsPerRound; i++) trainer.trainStep();
+  trainer.tick();
+  const times: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const start = performance.now();
+    for (let i = 0; i < stepsPerRound; i++) trainer.trainStep();
+    trainer.tick(); // includes the readback, so queued work is finished on async backends too
+    times.push((performance.now() - start) / stepsPerRound);
+  }
+  return median(times);
+}
+
+export function runBench(options: { rounds?: number; onStage?: (stage: string) => void } = {}): BenchResult {
+  const rounds = options.rounds ?? 9;
+  const backend = activeBackend()?.provider ?? tf.getBackend();
+  options.onStage?.('matmul');
+  const matmulGflops = measureMatmulGflops();
+  options.onStage?.('Diffusion-GAN 2D step');
+  const config = parseConfig({ ...PRESETS.grid25.config, batch: 256, logEvery: 1_000_000 });
+  const trainer = new Trainer(config);
+  const tensorsBefore = tf.memory().numTensors;
+  const step2dMs = timeTrainingStep(trainer, rounds, 40);
+  const tensorsAfter = tf.memory().numTensors;
+  trainer.dispose();
+  return { backend, matmulGflops, step2dMs, tensorsBefore, tensorsAfter };
+}
