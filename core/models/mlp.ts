@@ -4,7 +4,7 @@
  */
 import * as tf from '../engine/tf';
 import type { Rng } from '../engine/rng';
-import { addDense, dense, type Params } from './params';
+import { addDense, dense, denseInit, type Params } from './params';
 
 const LEAKY_SLOPE = 0.2;
 
@@ -52,7 +52,11 @@ export class MlpGenerator {
   }
 }
 
-/** D: (y [N, dataDim], t-embedding [N, E]) -> logit [N, 1]. */
+/**
+ * D: (y [N, dataDim], t-embedding [N, E]) -> logit [N, 1]. The first layer is
+ * y W_y + emb W_t + b, the same as a dense layer on [y, emb] but without a concat along
+ * features (slow on wasm), and the t path carries no gradient to G.
+ */
 export class MlpDiscriminator {
   readonly params: Params;
 
@@ -63,7 +67,15 @@ export class MlpDiscriminator {
     readonly width: number,
     readonly depth: number,
   ) {
-    this.params = buildMlpParams(rng, { inDim: dataDim + tEmbedDim, width, depth, outDim: 1 });
+    const params: Params = {};
+    // Initialised as one dense layer over dataDim + E inputs, then split by rows.
+    const { w, b } = denseInit(rng, dataDim + tEmbedDim, width);
+    params['h0.w'] = tf.variable(tf.tensor2d(w.subarray(0, dataDim * width), [dataDim, width]));
+    params['h0.t'] = tf.variable(tf.tensor2d(w.subarray(dataDim * width), [tEmbedDim, width]));
+    params['h0.b'] = tf.variable(tf.tensor1d(b));
+    for (let i = 1; i < depth; i++) addDense(params, rng, `h${i}`, width, width);
+    addDense(params, rng, 'out', width, 1);
+    this.params = params;
   }
 
   apply(y: tf.Tensor2D, tEmbedding: tf.Tensor2D): tf.Tensor2D {
@@ -72,6 +84,10 @@ export class MlpDiscriminator {
       tEmbedding.shape[0] === y.shape[0] && tEmbedding.shape[1] === this.tEmbedDim,
       () => `D expects a t-embedding of shape [${y.shape[0]}, ${this.tEmbedDim}], got [${tEmbedding.shape}]`,
     );
-    return runMlp(this.params, this.depth, tf.concat([y, tEmbedding], 1));
+    const p = this.params;
+    const t = tf.fused.matMul({ a: tEmbedding, b: p['h0.t'] as tf.Tensor2D, bias: p['h0.b'] });
+    let h = tf.leakyRelu(tf.add(tf.matMul(y, p['h0.w'] as tf.Tensor2D), t), LEAKY_SLOPE) as tf.Tensor2D;
+    for (let i = 1; i < this.depth; i++) h = tf.leakyRelu(dense(p, `h${i}`, h), LEAKY_SLOPE);
+    return dense(p, 'out', h);
   }
 }
