@@ -161,9 +161,7 @@ function describeFsError(err: unknown): string {
  */
 export async function loadImageFile(path: string, opts: ImageToArrayOptions): Promise<Float32Array> {
   try {
-    const buf = await readImageBytes(path);
-    if (buf.length === 0) throw new ImageError('empty', 'zero-byte file');
-    return imageFromBuffer(buf, opts);
+    return imageFromBuffer(await readImageBytes(path), opts);
   } catch (err) {
     if (err instanceof ImageError) throw err.withFile(path);
     throw err;

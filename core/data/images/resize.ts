@@ -84,17 +84,40 @@ function separableResize(
   const ky = resampleKernel(srcH, outH);
   const row = new Float32Array(srcW * channels); // [srcW, C]
   const tmp = new Float32Array(srcH * outW * channels); // [srcH, outW, C]
+  const { taps, index, weight } = kx;
   for (let y = 0; y < srcH; y++) {
     readRow(y, row);
-    const base = y * outW * channels;
-    for (let x = 0; x < outW; x++) {
-      for (let c = 0; c < channels; c++) {
-        let acc = 0;
-        for (let k = 0; k < kx.taps; k++) {
-          const w = kx.weight[x * kx.taps + k];
-          if (w !== 0) acc += w * row[kx.index[x * kx.taps + k] * channels + c];
+    let o = y * outW * channels;
+    // Channel-specialised loops: the generic one is ~3x slower and this is the hot path of folder loading.
+    if (channels === 3) {
+      for (let x = 0, t = 0; x < outW; x++, t += taps) {
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        for (let k = t; k < t + taps; k++) {
+          const w = weight[k];
+          const j = index[k] * 3;
+          r += w * row[j];
+          g += w * row[j + 1];
+          b += w * row[j + 2];
         }
-        tmp[base + x * channels + c] = acc;
+        tmp[o++] = r;
+        tmp[o++] = g;
+        tmp[o++] = b;
+      }
+    } else if (channels === 1) {
+      for (let x = 0, t = 0; x < outW; x++, t += taps) {
+        let acc = 0;
+        for (let k = t; k < t + taps; k++) acc += weight[k] * row[index[k]];
+        tmp[o++] = acc;
+      }
+    } else {
+      for (let x = 0, t = 0; x < outW; x++, t += taps) {
+        for (let c = 0; c < channels; c++) {
+          let acc = 0;
+          for (let k = t; k < t + taps; k++) acc += weight[k] * row[index[k] * channels + c];
+          tmp[o++] = acc;
+        }
       }
     }
   }
