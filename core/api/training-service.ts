@@ -5,8 +5,14 @@
  * nothing behind.
  */
 import { type ActiveBackend, initBackend } from '../engine/backend';
-import { type RunRow, type RunStore, processIsAlive } from '../store';
-import { applySettings, ConfigError, parseConfig, type TrainConfig, type TrainConfigInput } from '../train/config';
+import { processIsAlive, type RunRow, type RunStore } from '../store';
+import {
+  applySettings,
+  ConfigError,
+  parseConfig,
+  type TrainConfig,
+  type TrainConfigInput,
+} from '../train/config';
 import { type LoopHooks, type LoopOutcome, runLoop } from '../train/loop';
 import { PRESETS, presetNames } from '../train/presets';
 import { decodeState } from '../train/state-codec';
@@ -33,7 +39,8 @@ export type ProgressHooks = Pick<LoopHooks, 'onProgress' | 'control'>;
 /** Resolves a preset plus overrides to a validated config (throws UserError). */
 export function resolveConfig(request: TrainRequest): TrainConfig {
   const preset = PRESETS[request.preset];
-  if (!preset) throw new UserError(`unknown preset '${request.preset}'; choose one of ${presetNames().join(', ')}`);
+  if (!preset)
+    throw new UserError(`unknown preset '${request.preset}'; choose one of ${presetNames().join(', ')}`);
   let input: TrainConfigInput = structuredClone(preset.config);
   try {
     input = applySettings(input, request.settings ?? []);
@@ -88,7 +95,11 @@ export class TrainingService {
   }
 
   /** Continues a run from its latest checkpoint (or from scratch if it has none). */
-  async resume(runId: number, options: { steps?: number } = {}, hooks: ProgressHooks = {}): Promise<TrainResult> {
+  async resume(
+    runId: number,
+    options: { steps?: number } = {},
+    hooks: ProgressHooks = {},
+  ): Promise<TrainResult> {
     const run = this.requireRun(runId);
     if (run.status === 'running' && run.pid !== null && run.pid !== process.pid && processIsAlive(run.pid)) {
       throw new UserError(`run ${runId} is being trained by process ${run.pid}; stop it first`);
@@ -113,12 +124,17 @@ export class TrainingService {
         trainer.setState(decodeState<TrainingState>(checkpoint.state));
       } catch (err) {
         trainer.dispose();
-        throw new UserError(`run ${runId}'s checkpoint at step ${checkpoint.step} cannot be loaded: ${(err as Error).message}`);
+        throw new UserError(
+          `run ${runId}'s checkpoint at step ${checkpoint.step} cannot be loaded: ${(err as Error).message}`,
+        );
       }
     }
     this.store.truncateAfter(runId, fromStep);
     this.store.updateRun(runId, { totalSteps, config: config as unknown as Record<string, unknown> });
-    const note = backend.provider !== run.backend ? ` (was ${run.backend}: results will differ from an uninterrupted run)` : '';
+    const note =
+      backend.provider !== run.backend
+        ? ` (was ${run.backend}: results will differ from an uninterrupted run)`
+        : '';
     this.store.addEvent(runId, {
       step: fromStep,
       kind: 'resume',
@@ -133,7 +149,12 @@ export class TrainingService {
     return run;
   }
 
-  private async drive(run: RunRow, trainer: Trainer, backend: ActiveBackend, hooks: ProgressHooks): Promise<TrainResult> {
+  private async drive(
+    run: RunRow,
+    trainer: Trainer,
+    backend: ActiveBackend,
+    hooks: ProgressHooks,
+  ): Promise<TrainResult> {
     const store = this.store;
     const runId = run.id;
     const started = Date.now();
@@ -180,7 +201,13 @@ export class TrainingService {
           const metricValue = lastEval?.metrics.energyDistance;
           store.saveCheckpoint(
             runId,
-            { step, state, metricName: metricValue === undefined ? undefined : 'energyDistance', metricValue, higherIsBetter },
+            {
+              step,
+              state,
+              metricName: metricValue === undefined ? undefined : 'energyDistance',
+              metricValue,
+              higherIsBetter,
+            },
             { keepLast: trainer.config.keepCheckpoints },
           );
         },
@@ -206,7 +233,11 @@ export class TrainingService {
     if (outcome.status === 'diverged') {
       store.addEvent(runId, { step: outcome.step, kind: 'diverged', message: outcome.cause ?? 'diverged' });
     } else if (outcome.status === 'stopped') {
-      store.addEvent(runId, { step: outcome.step, kind: 'stop', message: `stopped at step ${outcome.step}; checkpoint saved` });
+      store.addEvent(runId, {
+        step: outcome.step,
+        kind: 'stop',
+        message: `stopped at step ${outcome.step}; checkpoint saved`,
+      });
     }
     return {
       ...outcome,

@@ -57,7 +57,9 @@ export function csvPoints(path: string): PointSource {
     text = fs.readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new DataError(`${path}: cannot read the CSV (${code === 'ENOENT' ? 'no such file' : code ?? String(err)})`);
+    throw new DataError(
+      `${path}: cannot read the CSV (${code === 'ENOENT' ? 'no such file' : (code ?? String(err))})`,
+    );
   }
   const points = parsePointsCsv(text, path);
   const count = points.length / 2;
@@ -87,7 +89,10 @@ export function csvPoints(path: string): PointSource {
         index = 0;
         return;
       }
-      if (c.order.length !== count) throw new DataError(`${path} changed since the checkpoint (${count} points now, ${c.order.length} then)`);
+      if (c.order.length !== count)
+        throw new DataError(
+          `${path} changed since the checkpoint (${count} points now, ${c.order.length} then)`,
+        );
       order = Int32Array.from(c.order);
       index = c.index;
     },

@@ -55,11 +55,16 @@ export function grid25(): PointSource {
 /** 8 Gaussians on a circle of radius 2, std 0.02 (ALGORITHMS.md §4). */
 export function ring8(): PointSource {
   const centers: number[][] = [];
-  for (let i = 0; i < 8; i++) centers.push([2 * Math.cos((2 * Math.PI * i) / 8), 2 * Math.sin((2 * Math.PI * i) / 8)]);
+  for (let i = 0; i < 8; i++)
+    centers.push([2 * Math.cos((2 * Math.PI * i) / 8), 2 * Math.sin((2 * Math.PI * i) / 8)]);
   return gaussianMixture('ring8', centers, 0.02, 2.5);
 }
 
-function continuous(name: string, extent: number, draw: (rng: Rng, out: Float32Array, i: number) => void): PointSource {
+function continuous(
+  name: string,
+  extent: number,
+  draw: (rng: Rng, out: Float32Array, i: number) => void,
+): PointSource {
   return {
     name,
     extent,

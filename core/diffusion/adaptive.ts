@@ -106,7 +106,9 @@ export class AdaptiveDiffusion {
   /** Restores p, T, pool and the r_d accumulator, and recomputes the schedule at once. */
   setState(state: AdaptiveState): void {
     if (state.pool.length !== this.settings.poolSize) {
-      throw new Error(`checkpoint t pool has ${state.pool.length} entries, the config says ${this.settings.poolSize}`);
+      throw new Error(
+        `checkpoint t pool has ${state.pool.length} entries, the config says ${this.settings.poolSize}`,
+      );
     }
     this.p = state.p;
     this.T = state.T;

@@ -4,6 +4,7 @@
  * N numbers), so the device only does a multiply-add that G's gradient flows through.
  */
 import type { Rng } from '../engine/rng';
+import * as tf from '../engine/tf';
 
 export interface DiffusionDraw {
   /** t of each sample, drawn uniformly from the pool. [N] */
@@ -50,4 +51,10 @@ export function diffuseHost(x: Float32Array, draw: DiffusionDraw, featureSize: n
     }
   }
   return y;
+}
+
+/** The same diffusion on the device, differentiable in x (G's output): a * x + noise. [N, D] */
+export function diffuseTensor(x: tf.Tensor2D, draw: DiffusionDraw): tf.Tensor2D {
+  const n = draw.t.length;
+  return tf.add(tf.mul(x, tf.tensor2d(draw.signalScale, [n, 1])), tf.tensor2d(draw.noise, x.shape));
 }

@@ -10,7 +10,12 @@ const COSINE_S = 0.008;
 const MAX_BETA = 0.999;
 
 /** beta_1..beta_T (index 0 holds beta_1). */
-export function betaSchedule(name: ScheduleName, T: number, betaStart: number, betaEnd: number): Float64Array {
+export function betaSchedule(
+  name: ScheduleName,
+  T: number,
+  betaStart: number,
+  betaEnd: number,
+): Float64Array {
   if (!Number.isInteger(T) || T < 1) throw new Error(`T must be a positive integer, got ${T}`);
   const betas = new Float64Array(T);
   const lin = (i: number, a: number, b: number) => (T === 1 ? a : a + ((b - a) * i) / (T - 1));

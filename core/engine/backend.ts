@@ -41,15 +41,21 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Activ
   const envChoice = process.env.GAN_STUDIO_BACKEND as BackendChoice | undefined;
   if (choice === 'auto' && envChoice) {
     if (!BACKEND_CHOICES.includes(envChoice)) {
-      throw new Error(`GAN_STUDIO_BACKEND=${envChoice} is not a backend; use one of ${BACKEND_CHOICES.join(', ')}`);
+      throw new Error(
+        `GAN_STUDIO_BACKEND=${envChoice} is not a backend; use one of ${BACKEND_CHOICES.join(', ')}`,
+      );
     }
     choice = envChoice;
   }
-  if (active && (choice === 'auto' || active.name === choice.replace('-gpu', '') || active.provider === choice)) {
+  if (
+    active &&
+    (choice === 'auto' || active.name === choice.replace('-gpu', '') || active.provider === choice)
+  ) {
     return active;
   }
   const skipped: string[] = [];
-  const order: BackendChoice[] = choice === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [choice];
+  const order: BackendChoice[] =
+    choice === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [choice];
   for (const candidate of order) {
     let failure: string | null = null;
     let provider = candidate as string;
@@ -77,7 +83,9 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Activ
     }
     skipped.push(failure);
   }
-  throw new Error(`backend '${choice}' is not available here (${skipped.join('; ')}); try --set backend=auto`);
+  throw new Error(
+    `backend '${choice}' is not available here (${skipped.join('; ')}); try --set backend=auto`,
+  );
 }
 
 export function activeBackend(): ActiveBackend | null {

@@ -4,5 +4,8 @@
  * (they ship in @tensorflow/tfjs's Node build, which the native backends load anyway).
  */
 import '@tensorflow/tfjs';
+import { registerGradientOverrides } from './gradients';
+
+registerGradientOverrides();
 
 export * from '@tensorflow/tfjs-core';

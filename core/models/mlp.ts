@@ -2,8 +2,9 @@
  * MLP generator and t-conditioned discriminator for 2D data, as in the Diffusion-GAN toy:
  * hidden layers of `width` units with LeakyReLU(0.2).
  */
-import * as tf from '../engine/tf';
+
 import type { Rng } from '../engine/rng';
+import * as tf from '../engine/tf';
 import { addDense, dense, denseInit, type Params } from './params';
 
 const LEAKY_SLOPE = 0.2;
@@ -47,7 +48,10 @@ export class MlpGenerator {
   }
 
   apply(z: tf.Tensor2D, params: Params = this.params): tf.Tensor2D {
-    tf.util.assert(z.rank === 2 && z.shape[1] === this.zDim, () => `G expects z of shape [N, ${this.zDim}], got [${z.shape}]`);
+    tf.util.assert(
+      z.rank === 2 && z.shape[1] === this.zDim,
+      () => `G expects z of shape [N, ${this.zDim}], got [${z.shape}]`,
+    );
     return runMlp(params, this.depth, z);
   }
 }
@@ -79,7 +83,10 @@ export class MlpDiscriminator {
   }
 
   apply(y: tf.Tensor2D, tEmbedding: tf.Tensor2D): tf.Tensor2D {
-    tf.util.assert(y.rank === 2 && y.shape[1] === this.dataDim, () => `D expects y of shape [N, ${this.dataDim}], got [${y.shape}]`);
+    tf.util.assert(
+      y.rank === 2 && y.shape[1] === this.dataDim,
+      () => `D expects y of shape [N, ${this.dataDim}], got [${y.shape}]`,
+    );
     tf.util.assert(
       tEmbedding.shape[0] === y.shape[0] && tEmbedding.shape[1] === this.tEmbedDim,
       () => `D expects a t-embedding of shape [${y.shape[0]}, ${this.tEmbedDim}], got [${tEmbedding.shape}]`,

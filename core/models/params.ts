@@ -2,8 +2,9 @@
  * A network's weights: named tf.Variables in a fixed order, so checkpoints, optimizers and
  * the EMA of G can address them by name.
  */
-import * as tf from '../engine/tf';
+
 import type { Rng } from '../engine/rng';
+import * as tf from '../engine/tf';
 
 export type Params = Record<string, tf.Variable>;
 
@@ -24,7 +25,11 @@ export function addDense(params: Params, rng: Rng, name: string, inDim: number, 
 
 /** x W + b for the dense layer `name` (fused into one kernel where the backend has it). */
 export function dense(params: Params, name: string, x: tf.Tensor2D): tf.Tensor2D {
-  return tf.fused.matMul({ a: x, b: params[`${name}.w`] as tf.Tensor2D, bias: params[`${name}.b`] }) as tf.Tensor2D;
+  return tf.fused.matMul({
+    a: x,
+    b: params[`${name}.w`] as tf.Tensor2D,
+    bias: params[`${name}.b`],
+  }) as tf.Tensor2D;
 }
 
 export function disposeParams(params: Params): void {
@@ -34,17 +39,23 @@ export function disposeParams(params: Params): void {
 /** Host copies of every weight, by name (reads back from the backend: only at checkpoints). */
 export function readParams(params: Params): Record<string, { shape: number[]; data: Float32Array }> {
   const out: Record<string, { shape: number[]; data: Float32Array }> = {};
-  for (const [name, v] of Object.entries(params)) out[name] = { shape: v.shape, data: v.dataSync() as Float32Array };
+  for (const [name, v] of Object.entries(params))
+    out[name] = { shape: v.shape, data: v.dataSync() as Float32Array };
   return out;
 }
 
 /** Loads weights saved by readParams; every name and shape must match. */
-export function writeParams(params: Params, saved: Record<string, { shape: number[]; data: Float32Array }>): void {
+export function writeParams(
+  params: Params,
+  saved: Record<string, { shape: number[]; data: Float32Array }>,
+): void {
   const names = Object.keys(params);
   const missing = names.filter((n) => !(n in saved));
   const extra = Object.keys(saved).filter((n) => !(n in params));
   if (missing.length || extra.length) {
-    throw new Error(`checkpoint weights do not match the model (missing: ${missing.join(', ') || 'none'}; unexpected: ${extra.join(', ') || 'none'})`);
+    throw new Error(
+      `checkpoint weights do not match the model (missing: ${missing.join(', ') || 'none'}; unexpected: ${extra.join(', ') || 'none'})`,
+    );
   }
   for (const name of names) {
     const v = params[name];

@@ -37,7 +37,8 @@ export function scatterPng(points: Float32Array, options: ScatterOptions): Uint8
   for (let i = 0; i < points.length / 2; i++) {
     const px = toPixel(points[2 * i]);
     const py = size - 1 - toPixel(points[2 * i + 1]);
-    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) blend(px + dx, py + dy, [30, 80, 200], 0.35);
+    for (let dy = -1; dy <= 1; dy++)
+      for (let dx = -1; dx <= 1; dx++) blend(px + dx, py + dy, [30, 80, 200], 0.35);
   }
   return PNG.sync.write(png);
 }

@@ -25,14 +25,21 @@ export const configSchema = z
     model: z
       .enum(['diffusion-gan', 'gan'])
       .default('diffusion-gan')
-      .describe('diffusion-gan diffuses real and fake inputs to an adaptive step T; gan is the same loop without diffusion'),
+      .describe(
+        'diffusion-gan diffuses real and fake inputs to an adaptive step T; gan is the same loop without diffusion',
+      ),
     backend: z
       .enum(BACKEND_CHOICES)
       .default('auto')
       .describe('compute backend; auto picks the fastest that loads (GAN_STUDIO_BACKEND overrides)'),
-    seed: int(0, 2 ** 31 - 1).default(1).describe('seed of every random draw: init, data, z, t, noise'),
+    seed: int(0, 2 ** 31 - 1)
+      .default(1)
+      .describe('seed of every random draw: init, data, z, t, noise'),
     steps: int(1, 10_000_000).default(20_000).describe('training budget').meta({ unit: 'minibatches' }),
-    batch: int(1, 8192).default(256).describe('minibatch size (real and fake each)').meta({ unit: 'samples' }),
+    batch: int(1, 8192)
+      .default(256)
+      .describe('minibatch size (real and fake each)')
+      .meta({ unit: 'samples' }),
     dataset: z
       .strictObject({
         name: z.enum(DATASETS_2D).default('grid25').describe('training data'),
@@ -62,10 +69,15 @@ export const configSchema = z
     gpLambda: num(0, 1000).default(10).describe('WGAN-GP penalty weight'),
     nCritic: int(1, 20).default(1).describe('D steps per G step (5 is usual for WGAN-GP)'),
     r1Gamma: num(0, 1e4).default(0).describe('R1 penalty weight on clean real inputs (0 = off)'),
-    r1Interval: int(1, 1000).default(16).describe('apply R1 lazily every this many D steps').meta({ unit: 'minibatches' }),
+    r1Interval: int(1, 1000)
+      .default(16)
+      .describe('apply R1 lazily every this many D steps')
+      .meta({ unit: 'minibatches' }),
     optG: optimizerSchema(1e-4),
     optD: optimizerSchema(1e-4),
-    emaDecay: num(0, 0.99999).default(0.999).describe('decay of the EMA of G used for samples and metrics (0 = off)'),
+    emaDecay: num(0, 0.99999)
+      .default(0.999)
+      .describe('decay of the EMA of G used for samples and metrics (0 = off)'),
     diffusion: z
       .strictObject({
         schedule: z
@@ -75,40 +87,82 @@ export const configSchema = z
         betaStart: num(1e-8, 0.5).default(1e-4).describe('first beta of the schedule'),
         betaEnd: num(1e-8, 0.999).default(2e-2).describe('last beta of the schedule'),
         tMin: int(1, 100_000).default(5).describe('smallest diffusion length T'),
-        tMax: int(1, 100_000).default(1000).describe('largest diffusion length T (500 is usual with uniform t)'),
-        noiseSd: num(1e-6, 100).default(0.05).describe('sigma: scale of the diffusion noise, relative to the data'),
+        tMax: int(1, 100_000)
+          .default(1000)
+          .describe('largest diffusion length T (500 is usual with uniform t)'),
+        noiseSd: num(1e-6, 100)
+          .default(0.05)
+          .describe('sigma: scale of the diffusion noise, relative to the data'),
         tSampling: z
           .enum(['priority', 'uniform'])
           .default('priority')
           .describe('how the t pool is drawn from 1..T: priority P(t) proportional to t, or uniform'),
         poolSize: int(2, 4096).default(64).describe('t pool size; half of it is t = 0 (clean inputs)'),
-        dTarget: num(0, 1).default(0.6).describe('target of r_d, the fraction of diffused real inputs D calls real'),
-        adaKimg: num(0.001, 1e5).default(100).describe('adjustment speed: p can move 0 to 1 in this many thousand real samples'),
-        adaInterval: int(1, 1000).default(4).describe('adjust p and T every this many minibatches').meta({ unit: 'minibatches' }),
+        dTarget: num(0, 1)
+          .default(0.6)
+          .describe('target of r_d, the fraction of diffused real inputs D calls real'),
+        adaKimg: num(0.001, 1e5)
+          .default(100)
+          .describe('adjustment speed: p can move 0 to 1 in this many thousand real samples'),
+        adaInterval: int(1, 1000)
+          .default(4)
+          .describe('adjust p and T every this many minibatches')
+          .meta({ unit: 'minibatches' }),
       })
       .prefault({}),
-    logEvery: int(1, 1_000_000).default(100).describe('log losses, T, p, r_d, D outputs every').meta({ unit: 'steps' }),
-    evalEvery: int(1, 1_000_000).default(1000).describe('compute sample metrics every').meta({ unit: 'steps' }),
+    logEvery: int(1, 1_000_000)
+      .default(100)
+      .describe('log losses, T, p, r_d, D outputs every')
+      .meta({ unit: 'steps' }),
+    evalEvery: int(1, 1_000_000)
+      .default(1000)
+      .describe('compute sample metrics every')
+      .meta({ unit: 'steps' }),
     evalSamples: int(10, 100_000).default(2500).describe('generated samples per evaluation'),
-    checkpointEvery: int(1, 1_000_000).default(1000).describe('save a checkpoint every').meta({ unit: 'steps' }),
-    keepCheckpoints: int(1, 1000).default(3).describe('latest checkpoints kept (the best and pinned ones are kept too)'),
+    checkpointEvery: int(1, 1_000_000)
+      .default(1000)
+      .describe('save a checkpoint every')
+      .meta({ unit: 'steps' }),
+    keepCheckpoints: int(1, 1000)
+      .default(3)
+      .describe('latest checkpoints kept (the best and pinned ones are kept too)'),
   })
   .superRefine((c, ctx) => {
     const d = c.diffusion;
     if (d.tMin > d.tMax) {
-      ctx.addIssue({ code: 'custom', path: ['diffusion', 'tMin'], message: `must be at most diffusion.tMax (${d.tMax})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['diffusion', 'tMin'],
+        message: `must be at most diffusion.tMax (${d.tMax})`,
+      });
     }
     if (d.schedule !== 'constant' && d.betaStart >= d.betaEnd) {
-      ctx.addIssue({ code: 'custom', path: ['diffusion', 'betaStart'], message: `must be below diffusion.betaEnd (${d.betaEnd})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['diffusion', 'betaStart'],
+        message: `must be below diffusion.betaEnd (${d.betaEnd})`,
+      });
     }
     if (c.discriminator.tEmbedDim % 2 !== 0) {
-      ctx.addIssue({ code: 'custom', path: ['discriminator', 'tEmbedDim'], message: 'must be even (sin and cos pairs)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['discriminator', 'tEmbedDim'],
+        message: 'must be even (sin and cos pairs)',
+      });
     }
     if (c.dataset.name === 'csv' && !c.dataset.path) {
-      ctx.addIssue({ code: 'custom', path: ['dataset', 'path'], message: 'is required with dataset.name=csv (--set dataset.path=points.csv)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dataset', 'path'],
+        message: 'is required with dataset.name=csv (--set dataset.path=points.csv)',
+      });
     }
     if (c.dataset.name !== 'csv' && c.dataset.path) {
-      ctx.addIssue({ code: 'custom', path: ['dataset', 'path'], message: `only applies to dataset.name=csv (it is ${c.dataset.name})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dataset', 'path'],
+        message: `only applies to dataset.name=csv (it is ${c.dataset.name})`,
+      });
     }
   });
 
@@ -175,7 +229,8 @@ export function coerceSetting(key: string, raw: string): unknown {
   }
   const { node } = field;
   if (node.enum) {
-    if (!node.enum.includes(raw)) throw new ConfigError(`${key}: '${raw}' is not one of ${node.enum.join(', ')}`);
+    if (!node.enum.includes(raw))
+      throw new ConfigError(`${key}: '${raw}' is not one of ${node.enum.join(', ')}`);
     return raw;
   }
   if (node.type === 'integer' || node.type === 'number') {

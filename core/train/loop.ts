@@ -3,8 +3,9 @@
  * of its host (CLI, worker thread, tests). It yields to the event loop every few tens of
  * milliseconds so that signals, pause/stop requests and progress output get through.
  */
-import { DivergenceError, type EvalStats, type TickStats, type Trainer } from './trainer';
+
 import { encodeState } from './state-codec';
+import { DivergenceError, type EvalStats, type TickStats, type Trainer } from './trainer';
 
 export interface LoopHooks {
   onTick?(stats: TickStats): void;
@@ -36,7 +37,11 @@ export interface LoopOutcome {
 const YIELD_MS = 50;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function runLoop(trainer: Trainer, totalSteps: number, hooks: LoopHooks = {}): Promise<LoopOutcome> {
+export async function runLoop(
+  trainer: Trainer,
+  totalSteps: number,
+  hooks: LoopHooks = {},
+): Promise<LoopOutcome> {
   const { logEvery, evalEvery, checkpointEvery } = trainer.config;
   let lastEval: EvalStats | null = null;
   let lastTick: TickStats | null = null;

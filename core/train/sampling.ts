@@ -7,7 +7,13 @@ import type { TrainConfig } from './config';
 import type { TrainingState } from './trainer';
 
 /** n samples [n, 2] from the checkpoint's EMA generator (or raw G), z drawn from `seed`. */
-export function samplePoints(config: TrainConfig, state: TrainingState, n: number, seed: number, useEma = true): Float32Array {
+export function samplePoints(
+  config: TrainConfig,
+  state: TrainingState,
+  n: number,
+  seed: number,
+  useEma = true,
+): Float32Array {
   const gc = config.generator;
   const g = new MlpGenerator(new Rng(0), gc.zDim, gc.width, gc.depth, 2);
   try {

@@ -34,7 +34,7 @@ export function encodeState(state: unknown): Uint8Array {
   view.setUint32(4, VERSION, true);
   view.setUint32(8, arrays.length, true);
   view.setUint32(12, jsonBytes.length, true);
-  arrays.forEach((a, i) => view.setUint32(16 + 4 * i, a.length, true));
+  for (let i = 0; i < arrays.length; i++) view.setUint32(16 + 4 * i, arrays[i].length, true);
   out.set(jsonBytes, 16 + tableBytes);
   let offset = dataStart;
   for (const a of arrays) {
@@ -46,9 +46,11 @@ export function encodeState(state: unknown): Uint8Array {
 
 export function decodeState<T>(bytes: Uint8Array): T {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.byteLength < 16 || view.getUint32(0, true) !== MAGIC) throw new Error('not a GAN Studio checkpoint');
+  if (bytes.byteLength < 16 || view.getUint32(0, true) !== MAGIC)
+    throw new Error('not a GAN Studio checkpoint');
   const version = view.getUint32(4, true);
-  if (version !== VERSION) throw new Error(`checkpoint format ${version} is not supported by this version of GAN Studio`);
+  if (version !== VERSION)
+    throw new Error(`checkpoint format ${version} is not supported by this version of GAN Studio`);
   const count = view.getUint32(8, true);
   const jsonLength = view.getUint32(12, true);
   const lengths = Array.from({ length: count }, (_, i) => view.getUint32(16 + 4 * i, true));
@@ -64,6 +66,8 @@ export function decodeState<T>(bytes: Uint8Array): T {
   });
   if (offset !== bytes.byteLength) throw new Error('checkpoint is truncated or corrupt');
   return JSON.parse(json, (_key, value) =>
-    value && typeof value === 'object' && typeof (value as ArrayRef).$f32 === 'number' ? arrays[(value as ArrayRef).$f32] : value,
+    value && typeof value === 'object' && typeof (value as ArrayRef).$f32 === 'number'
+      ? arrays[(value as ArrayRef).$f32]
+      : value,
   ) as T;
 }

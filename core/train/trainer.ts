@@ -7,12 +7,13 @@
  * device and are read back only every `syncEvery` steps (the adaptive controller needs r_d every
  * ada_interval minibatches, as in the official code) and at log ticks, evaluations and checkpoints.
  */
-import * as tf from '../engine/tf';
-import { Rng, type RngState } from '../engine/rng';
+
 import { pointSource } from '../data/points2d';
 import type { PointSource } from '../data/toy2d';
 import { AdaptiveDiffusion, type AdaptiveState } from '../diffusion/adaptive';
-import { type DiffusionDraw, diffuseHost, drawDiffusion } from '../diffusion/forward';
+import { type DiffusionDraw, diffuseHost, diffuseTensor, drawDiffusion } from '../diffusion/forward';
+import { Rng, type RngState } from '../engine/rng';
+import * as tf from '../engine/tf';
 import { discriminatorLoss, generatorLoss } from '../losses/adversarial';
 import { gradientPenalty, r1Penalty } from '../losses/penalties';
 import { energyDistance, modeMetrics } from '../metrics/modes2d';
@@ -124,9 +125,13 @@ export class Trainer {
     this.gVars = Object.values(this.g.params);
     this.dVars = Object.values(this.d.params);
     this.diffusion =
-      config.model === 'diffusion-gan' ? new AdaptiveDiffusion({ ...config.diffusion, batch: config.batch }, this.rng) : null;
+      config.model === 'diffusion-gan'
+        ? new AdaptiveDiffusion({ ...config.diffusion, batch: config.batch }, this.rng)
+        : null;
     this.deviceSums = tf.variable(tf.zeros([5]), false);
-    this.syncEvery = this.diffusion ? Math.min(config.diffusion.adaInterval, config.logEvery) : config.logEvery;
+    this.syncEvery = this.diffusion
+      ? Math.min(config.diffusion.adaInterval, config.logEvery)
+      : config.logEvery;
     this.realBuf = new Float32Array(config.batch * DATA_DIM);
     this.zBuf = new Float32Array(config.batch * gc.zDim);
     this.cleanEmbedding = embedSteps(new Int32Array(config.batch), dc.tEmbedDim);
@@ -144,19 +149,25 @@ export class Trainer {
     if (this.step % this.syncEvery === 0) this.sync();
   }
 
-  private drawInputs(x: Float32Array): { draw: DiffusionDraw | null; y: Float32Array; embedding: Float32Array } {
+  private drawInputs(x: Float32Array): {
+    draw: DiffusionDraw | null;
+    y: Float32Array;
+    embedding: Float32Array;
+  } {
     const n = this.config.batch;
     if (!this.diffusion) return { draw: null, y: x, embedding: this.cleanEmbedding };
     const { pool, alphaBar } = this.diffusion;
     const draw = drawDiffusion(this.rng, n, DATA_DIM, pool, alphaBar, this.config.diffusion.noiseSd);
-    return { draw, y: diffuseHost(x, draw, DATA_DIM), embedding: embedSteps(draw.t, this.config.discriminator.tEmbedDim) };
+    return {
+      draw,
+      y: diffuseHost(x, draw, DATA_DIM),
+      embedding: embedSteps(draw.t, this.config.discriminator.tEmbedDim),
+    };
   }
 
   /** y_fake = sqrt(alpha_bar_t) G(z) + sqrt(1 - alpha_bar_t) sigma eps, differentiable in G(z). */
   private diffuseFake(fake: tf.Tensor2D, draw: DiffusionDraw | null): tf.Tensor2D {
-    if (!draw) return fake;
-    const n = this.config.batch;
-    return tf.add(tf.mul(fake, tf.tensor2d(draw.signalScale, [n, 1])), tf.tensor2d(draw.noise, [n, DATA_DIM]));
+    return draw ? diffuseTensor(fake, draw) : fake;
   }
 
   private discriminatorStep(): void {
@@ -174,7 +185,10 @@ export class Trainer {
     const mix = loss === 'wgan-gp' ? this.rng.fillUniform(new Float32Array(n)) : null;
 
     tf.tidy(() => {
-      const fake = this.diffuseFake(this.g.apply(tf.tensor2d(this.zBuf, [n, this.g.zDim])), fakeDraw?.draw ?? null);
+      const fake = this.diffuseFake(
+        this.g.apply(tf.tensor2d(this.zBuf, [n, this.g.zDim])),
+        fakeDraw?.draw ?? null,
+      );
       const yReal = tf.tensor2d(real.y, [n, DATA_DIM]);
       const embeddingT = tf.tensor2d(embedding, [2 * n, E]);
       let stats: tf.Tensor1D | null = null;
@@ -292,7 +306,9 @@ export class Trainer {
     for (let start = 0; start < n; start += chunk) {
       const m = Math.min(chunk, n - start);
       const z = rng.fillNormal(new Float32Array(m * this.g.zDim));
-      const x = tf.tidy(() => this.g.apply(tf.tensor2d(z, [m, this.g.zDim]), useEma ? this.ema.weights : undefined));
+      const x = tf.tidy(() =>
+        this.g.apply(tf.tensor2d(z, [m, this.g.zDim]), useEma ? this.ema.weights : undefined),
+      );
       out.set(x.dataSync(), start * DATA_DIM);
       x.dispose();
     }
@@ -302,7 +318,8 @@ export class Trainer {
   /** Sample metrics on evalSamples points from the EMA of G, always from the same z. */
   evaluate(): EvalStats {
     const samples = this.sample(this.config.evalSamples, this.config.seed ^ EVAL_SEED_SALT);
-    if (!samples.every(Number.isFinite)) throw new DivergenceError(this.step, 'generator produced non-finite samples');
+    if (!samples.every(Number.isFinite))
+      throw new DivergenceError(this.step, 'generator produced non-finite samples');
     const metrics: Record<string, number> = {};
     if (this.data.modes) {
       const m = modeMetrics(samples, this.data.modes);
@@ -329,9 +346,13 @@ export class Trainer {
       optG: this.optG.getState(),
       optD: this.optD.getState(),
     };
-    for (const [net, params] of [['G', state.g], ['D', state.d]] as const) {
+    for (const [net, params] of [
+      ['G', state.g],
+      ['D', state.d],
+    ] as const) {
       for (const [name, { data }] of Object.entries(params)) {
-        if (!data.every(Number.isFinite)) throw new DivergenceError(this.step, `non-finite weight in ${net} ${name}`);
+        if (!data.every(Number.isFinite))
+          throw new DivergenceError(this.step, `non-finite weight in ${net} ${name}`);
       }
     }
     return state;
@@ -345,7 +366,8 @@ export class Trainer {
     this.optD.setState(state.optD);
     this.rng.setState(state.rng);
     if (this.diffusion) {
-      if (!state.adaptive) throw new Error('checkpoint has no diffusion state but the config is diffusion-gan');
+      if (!state.adaptive)
+        throw new Error('checkpoint has no diffusion state but the config is diffusion-gan');
       this.diffusion.setState(state.adaptive);
     }
     this.data.setCursor(state.dataCursor);

@@ -10,7 +10,12 @@ export interface FlagSpec {
 
 export function parseFlags(command: string, argv: string[], spec: FlagSpec): Flags {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: spec, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: spec,
+      strict: true,
+      allowPositionals: true,
+    });
     if (positionals.length) throw new UserError(`${command}: unexpected argument '${positionals[0]}'`);
     return values as Flags;
   } catch (err) {
@@ -21,11 +26,22 @@ export function parseFlags(command: string, argv: string[], spec: FlagSpec): Fla
 }
 
 /** A whole number within [min, max] from a flag, or a UserError naming the flag. */
-export function intFlag(flags: Flags, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+export function intFlag(
+  flags: Flags,
+  name: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   const raw = flags[name];
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+  if (
+    typeof raw !== 'string' ||
+    raw.trim() === '' ||
+    !Number.isInteger(value) ||
+    value < min ||
+    value > max
+  ) {
     throw new UserError(`--${name} must be a whole number from ${min} to ${max}, got '${raw}'`);
   }
   return value;

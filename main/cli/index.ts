@@ -71,7 +71,8 @@ function stopOnSignals(): { requested: () => boolean; release: () => void } {
 
 function reportTraining(result: TrainResult, json: boolean): number {
   const m = result.metrics;
-  const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? '-' : v.toFixed(digits));
+  const fmt = (v: number | null | undefined, digits = 3) =>
+    v === null || v === undefined ? '-' : v.toFixed(digits);
   if (json) {
     out(
       JSON.stringify({
@@ -84,8 +85,13 @@ function reportTraining(result: TrainResult, json: boolean): number {
       }),
     );
   } else {
-    const modes = m.modes !== undefined ? ` modes ${fmt(m.modes, 0)} high-quality ${fmt((m.hqFraction ?? 0) * 100, 1)}%` : '';
-    out(`run ${result.runId} ${result.status} at step ${result.step} on ${result.backend}:${modes} energy distance ${fmt(m.energyDistance, 4)}`);
+    const modes =
+      m.modes !== undefined
+        ? ` modes ${fmt(m.modes, 0)} high-quality ${fmt((m.hqFraction ?? 0) * 100, 1)}%`
+        : '';
+    out(
+      `run ${result.runId} ${result.status} at step ${result.step} on ${result.backend}:${modes} energy distance ${fmt(m.energyDistance, 4)}`,
+    );
     if (result.cause) out(result.cause);
   }
   return result.status === 'diverged' ? 3 : 0;
@@ -197,7 +203,18 @@ function runs(argv: string[]): number {
     }
     out(['id', 'status', 'step', 'model', 'dataset', 'backend', 'created', 'name'].join('\t'));
     for (const r of rows) {
-      out([r.id, r.status, `${r.step}/${r.totalSteps}`, r.model, r.dataset, r.backend ?? '-', r.createdAt.slice(0, 16), r.name].join('\t'));
+      out(
+        [
+          r.id,
+          r.status,
+          `${r.step}/${r.totalSteps}`,
+          r.model,
+          r.dataset,
+          r.backend ?? '-',
+          r.createdAt.slice(0, 16),
+          r.name,
+        ].join('\t'),
+      );
     }
     return 0;
   } finally {
@@ -215,7 +232,9 @@ function writeAtomically(file: string, data: string | Uint8Array): void {
     fs.renameSync(tmp, file);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
-    throw new UserError(`--out ${file}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new UserError(
+      `--out ${file}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
 }
 
@@ -236,7 +255,8 @@ async function sample(argv: string[]): Promise<number> {
   const seed = intFlag(flags, 'seed', 0, 2 ** 31 - 1) ?? 0;
   const file = requireFlag(flags, 'out', 'sample');
   const ext = path.extname(file).toLowerCase();
-  if (!['.csv', '.png', '.json'].includes(ext)) throw new UserError(`--out ${file}: use a .csv, .png or .json file name`);
+  if (!['.csv', '.png', '.json'].includes(ext))
+    throw new UserError(`--out ${file}: use a .csv, .png or .json file name`);
   const which = (flags.checkpoint as string | undefined) ?? 'latest';
   let selector: 'latest' | 'best' | number;
   if (which === 'latest' || which === 'best') selector = which;
@@ -281,11 +301,16 @@ async function sample(argv: string[]): Promise<number> {
 }
 
 async function bench(argv: string[]): Promise<number> {
-  const flags = parseFlags('bench', argv, { json: { type: 'boolean' }, set: { type: 'string', multiple: true } });
+  const flags = parseFlags('bench', argv, {
+    json: { type: 'boolean' },
+    set: { type: 'string', multiple: true },
+  });
   const backendSetting = ((flags.set as string[] | undefined) ?? []).find((s) => s.startsWith('backend='));
   const backend = await initBackend(parseConfig({ backend: backendSetting?.slice(8) ?? 'auto' }).backend);
   const progress = new ProgressLine();
-  const result = runBench({ onStage: (stage) => progress.update(`bench: ${stage} on ${backend.provider}...`) });
+  const result = runBench({
+    onStage: (stage) => progress.update(`bench: ${stage} on ${backend.provider}...`),
+  });
   progress.done();
   if (flags.json) {
     out(JSON.stringify(result));
@@ -305,7 +330,9 @@ function config(): number {
       : node.minimum !== undefined || node.maximum !== undefined
         ? `${node.type} ${node.minimum ?? ''}..${node.maximum ?? ''}`
         : (node.type ?? 'string');
-    out(`${key.padEnd(26)} ${String(node.default ?? '-').padEnd(14)} ${allowed.padEnd(28)} ${node.description ?? ''}`);
+    out(
+      `${key.padEnd(26)} ${String(node.default ?? '-').padEnd(14)} ${allowed.padEnd(28)} ${node.description ?? ''}`,
+    );
   }
   return 0;
 }

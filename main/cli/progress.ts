@@ -18,9 +18,7 @@ export function formatProgress(p: LoopProgress): string {
   const bar = `${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}`;
   const eta = formatDuration((p.totalSteps - p.step) / p.stepsPerSecond);
   const t = p.lastTick;
-  const extra = t
-    ? `${t.T !== null ? ` T ${t.T}` : ''} D ${t.lossD.toFixed(3)} G ${t.lossG.toFixed(3)}`
-    : '';
+  const extra = t ? `${t.T !== null ? ` T ${t.T}` : ''} D ${t.lossD.toFixed(3)} G ${t.lossG.toFixed(3)}` : '';
   return `[${bar}] ${p.step}/${p.totalSteps} ${p.stepsPerSecond.toFixed(0)} it/s ETA ${eta}${extra}`;
 }
 
