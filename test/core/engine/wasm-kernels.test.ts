@@ -25,12 +25,14 @@ function t(seed: number, shape: number[]): tf.Tensor {
 
 async function on(backend: Backend, fn: () => tf.Tensor | tf.Tensor[]): Promise<Result[]> {
   await tf.setBackend(backend);
-  const before = tf.memory().numTensors;
+  // Kernel temporaries live below the engine's tensor count, so check the backend's buffers too.
+  const buffers = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+  const before = [tf.memory().numTensors, buffers()];
   const out = tf.tidy(fn);
   const list = Array.isArray(out) ? out : [out];
   const results = list.map((r) => ({ shape: r.shape.slice(), values: r.dataSync() as Float32Array }));
   tf.dispose(list);
-  expect(tf.memory().numTensors).toBe(before);
+  expect([tf.memory().numTensors, buffers()]).toEqual(before);
   return results;
 }
 
@@ -111,10 +113,7 @@ describe('wasm kernels match cpu', () => {
     x.dispose();
   });
 
-  it('matMul: all transpose combinations, 2D and batched 3D, with no leaked wasm memory', async () => {
-    await tf.setBackend('wasm');
-    const backend = tf.backend() as unknown as { numDataIds(): number };
-    const ids = backend.numDataIds();
+  it('matMul: all transpose combinations, 2D and batched 3D', async () => {
     const shapes: Array<[number[], number[]]> = [
       [
         [5, 7],
@@ -142,8 +141,6 @@ describe('wasm kernels match cpu', () => {
         }
       }
     }
-    await tf.setBackend('wasm');
-    expect(backend.numDataIds()).toBe(ids);
   });
 
   it('fused matMul with bias and activation, all transpose combinations', async () => {
@@ -247,6 +244,13 @@ describe('wasm kernels match cpu', () => {
           [3, 1],
           [0, 0],
         ],
+        // Padding wider than the filter: some dy rows/columns reach no input pixel.
+        [
+          [0, 0],
+          [4, 0],
+          [1, 4],
+          [0, 0],
+        ],
       ];
       for (const pad of pads) {
         for (const stride of [1, 2]) {
@@ -270,6 +274,44 @@ describe('wasm kernels match cpu', () => {
           ) as tf.Tensor;
       await sameOnBoth(run);
     });
+  });
+
+  it('conv2d gradients with filters larger or smaller than the stride', async () => {
+    for (const [filter, stride, pad] of [
+      [5, 2, 'same'],
+      [5, 3, 'valid'],
+      [2, 3, 'same'],
+      [1, 2, 'valid'],
+      [4, [1, 3], 'same'],
+    ] as Array<[number, number | [number, number], 'same' | 'valid']>) {
+      await sameOnBoth(() =>
+        tf.grads((x: tf.Tensor, f: tf.Tensor) =>
+          tf.sum(tf.tanh(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, stride, pad))),
+        )([t(38, [2, 11, 10, 2]), t(39, [filter, filter, 2, 3])]),
+      );
+    }
+  });
+
+  it('Conv2DBackpropInput kernel: NHWC values and the NCHW fallback', async () => {
+    await sameOnBoth(() =>
+      tf.conv2dTranspose(
+        t(42, [3, 5, 6, 8]) as tf.Tensor4D,
+        t(43, [4, 4, 3, 8]) as tf.Tensor4D,
+        [3, 10, 12, 3],
+        2,
+        'same',
+      ),
+    );
+    await sameOnBoth(
+      () =>
+        tf
+          .engine()
+          .runKernel(
+            tf.Conv2DBackpropInput,
+            { dy: t(44, [2, 4, 4, 4]), filter: t(45, [3, 3, 3, 4]) },
+            { strides: [2, 2], pad: 'same', dataFormat: 'NCHW', inputShape: [2, 3, 7, 7] },
+          ) as tf.Tensor,
+    );
   });
 
   describe('conv2dTranspose gradients w.r.t. input and filter', () => {
