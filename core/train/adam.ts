@@ -1,9 +1,11 @@
 /**
- * Adam (Kingma & Ba) with PyTorch's update rule, written out so that its whole state (moments
- * and step count) can be saved in a checkpoint synchronously and restored exactly.
+ * Adam (Kingma & Ba) with PyTorch's update rule, on the network's parameters laid out as one
+ * vector (see flat-layout.ts). Its whole state (moments and step count) is saved by parameter
+ * name in checkpoints and restored exactly.
  */
 import * as tf from '../engine/tf';
 import type { Params } from '../models/params';
+import { FlatLayout } from './flat-layout';
 
 export interface AdamSettings {
   lr: number;
@@ -20,8 +22,9 @@ export interface AdamState {
 
 export class Adam {
   step = 0;
-  private readonly m: Record<string, tf.Variable> = {};
-  private readonly v: Record<string, tf.Variable> = {};
+  readonly layout: FlatLayout;
+  private readonly m: tf.Variable;
+  private readonly v: tf.Variable;
   private readonly epsilon: number;
 
   constructor(
@@ -29,57 +32,61 @@ export class Adam {
     private readonly settings: AdamSettings,
   ) {
     this.epsilon = settings.epsilon ?? 1e-8;
-    for (const [name, p] of Object.entries(params)) {
-      this.m[name] = tf.variable(tf.zerosLike(p), false);
-      this.v[name] = tf.variable(tf.zerosLike(p), false);
-    }
+    this.layout = FlatLayout.of(params);
+    this.m = tf.variable(tf.zeros([this.layout.total]), false);
+    this.v = tf.variable(tf.zeros([this.layout.total]), false);
   }
 
-  /** One update from gradients keyed by tf.Variable name, as tf.variableGrads returns them. */
-  apply(grads: Record<string, tf.Tensor>): void {
+  /**
+   * One update from gradients keyed by tf.Variable name, as tf.variableGrads returns them.
+   * Returns the new parameters as one flat vector (for the EMA); call inside tf.tidy.
+   */
+  apply(grads: Record<string, tf.Tensor>): tf.Tensor1D {
     this.step += 1;
     const { lr, beta1, beta2 } = this.settings;
     const stepSize = lr / (1 - beta1 ** this.step);
-    const sqrtBias2 = Math.sqrt(1 - beta2 ** this.step);
-    tf.tidy(() => {
-      for (const [name, param] of Object.entries(this.params)) {
-        const g = grads[param.name];
-        if (!g) continue;
-        const m = this.m[name];
-        const v = this.v[name];
-        const mNew = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
-        const vNew = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
-        m.assign(mNew);
-        v.assign(vNew);
-        const denom = tf.add(tf.div(tf.sqrt(vNew), sqrtBias2), this.epsilon);
-        param.assign(tf.sub(param, tf.mul(tf.div(mNew, denom), stepSize)));
-      }
-    });
+    const invSqrtBias2 = 1 / Math.sqrt(1 - beta2 ** this.step);
+    const byName: Record<string, tf.Tensor> = {};
+    for (const [name, p] of Object.entries(this.params)) {
+      const g = grads[p.name];
+      if (!g) throw new Error(`no gradient for parameter ${name}`);
+      byName[name] = g;
+    }
+    const g = this.layout.flatten(byName);
+    const m = tf.add(tf.mul(this.m, beta1), tf.mul(g, 1 - beta1));
+    const v = tf.add(tf.mul(this.v, beta2), tf.mul(tf.square(g), 1 - beta2));
+    this.m.assign(m);
+    this.v.assign(v);
+    const denom = tf.add(tf.mul(tf.sqrt(v), invSqrtBias2), this.epsilon);
+    const updated = tf.sub(
+      this.layout.flatten(this.params),
+      tf.mul(tf.div(m, denom), stepSize),
+    ) as tf.Tensor1D;
+    const parts = this.layout.unflatten(updated);
+    for (const [name, p] of Object.entries(this.params)) p.assign(parts[name]);
+    return updated;
   }
 
   getState(): AdamState {
-    const m: Record<string, Float32Array> = {};
-    const v: Record<string, Float32Array> = {};
-    for (const name of Object.keys(this.m)) {
-      m[name] = this.m[name].dataSync() as Float32Array;
-      v[name] = this.v[name].dataSync() as Float32Array;
-    }
-    return { step: this.step, m, v };
+    return {
+      step: this.step,
+      m: this.layout.splitHost(this.m.dataSync() as Float32Array),
+      v: this.layout.splitHost(this.v.dataSync() as Float32Array),
+    };
   }
 
   setState(state: AdamState): void {
-    for (const name of Object.keys(this.m)) {
-      if (!state.m[name] || !state.v[name]) throw new Error(`checkpoint optimizer state lacks ${name}`);
-      const shape = this.m[name].shape;
-      tf.tidy(() => {
-        this.m[name].assign(tf.tensor(state.m[name], shape));
-        this.v[name].assign(tf.tensor(state.v[name], shape));
-      });
-    }
+    const m = this.layout.joinHost(state.m, 'checkpoint optimizer state m');
+    const v = this.layout.joinHost(state.v, 'checkpoint optimizer state v');
+    tf.tidy(() => {
+      this.m.assign(tf.tensor1d(m));
+      this.v.assign(tf.tensor1d(v));
+    });
     this.step = state.step;
   }
 
   dispose(): void {
-    for (const x of [...Object.values(this.m), ...Object.values(this.v)]) x.dispose();
+    this.m.dispose();
+    this.v.dispose();
   }
 }

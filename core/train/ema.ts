@@ -1,33 +1,55 @@
-/** Exponential moving average of G's weights: smoother samples than the raw G (Yazici et al. 2019). */
+/**
+ * Exponential moving average of G's weights (smoother samples than the raw G; Yazici et al.
+ * 2019), kept as one flat vector updated from the optimizer's flat result.
+ */
 import * as tf from '../engine/tf';
 import type { Params } from '../models/params';
+import type { FlatLayout } from './flat-layout';
 
 export class Ema {
-  readonly params: Params = {};
+  private readonly average: tf.Variable;
 
   constructor(
     private readonly source: Params,
+    private readonly layout: FlatLayout,
     private readonly decay: number,
   ) {
-    for (const [name, p] of Object.entries(source)) this.params[name] = tf.variable(p.clone(), false);
+    this.average = tf.variable(
+      tf.tidy(() => layout.flatten(source)),
+      false,
+    );
   }
 
-  update(): void {
+  /** average <- average + (1 - decay) (w - average), from G's new weights as one vector. */
+  update(flatWeights: tf.Tensor1D): void {
     if (this.decay === 0) return;
-    tf.tidy(() => {
-      for (const [name, e] of Object.entries(this.params)) {
-        // e <- e + (1 - decay) (w - e): one fewer multiply than the textbook form
-        e.assign(tf.add(e, tf.mul(tf.sub(this.source[name], e), 1 - this.decay)));
-      }
-    });
+    this.average.assign(tf.add(this.average, tf.mul(tf.sub(flatWeights, this.average), 1 - this.decay)));
   }
 
-  /** With decay 0 the "average" is G itself. */
-  get weights(): Params {
-    return this.decay === 0 ? this.source : this.params;
+  /** The averaged weights by name (G itself when decay is 0); call inside tf.tidy. */
+  weights(): Record<string, tf.Tensor> {
+    return this.decay === 0 ? this.source : this.layout.unflatten(this.average as tf.Tensor1D);
+  }
+
+  read(): Record<string, { shape: number[]; data: Float32Array }> {
+    const flat = (
+      this.decay === 0 ? tf.tidy(() => this.layout.flatten(this.source)) : this.average
+    ).dataSync();
+    const parts = this.layout.splitHost(flat as Float32Array);
+    return Object.fromEntries(
+      this.layout.names.map((n, i) => [n, { shape: this.layout.shapes[i], data: parts[n] }]),
+    );
+  }
+
+  write(saved: Record<string, { shape: number[]; data: Float32Array }>): void {
+    const flat = this.layout.joinHost(
+      Object.fromEntries(Object.entries(saved).map(([n, s]) => [n, s.data])),
+      'checkpoint EMA weights',
+    );
+    tf.tidy(() => this.average.assign(tf.tensor1d(flat)));
   }
 
   dispose(): void {
-    for (const e of Object.values(this.params)) e.dispose();
+    this.average.dispose();
   }
 }

@@ -18,7 +18,7 @@ import { discriminatorLoss, generatorLoss } from '../losses/adversarial';
 import { gradientPenalty, r1Penalty } from '../losses/penalties';
 import { energyDistance, modeMetrics } from '../metrics/modes2d';
 import { MlpDiscriminator, MlpGenerator } from '../models/mlp';
-import { disposeParams, type Params, readParams, writeParams } from '../models/params';
+import { disposeParams, readParams, writeParams } from '../models/params';
 import { embedSteps } from '../models/t-embedding';
 import { Adam, type AdamState } from './adam';
 import type { TrainConfig } from './config';
@@ -121,7 +121,7 @@ export class Trainer {
     this.d = new MlpDiscriminator(initRng, DATA_DIM, dc.tEmbedDim, dc.width, dc.depth);
     this.optG = new Adam(this.g.params, config.optG);
     this.optD = new Adam(this.d.params, config.optD);
-    this.ema = new Ema(this.g.params, config.emaDecay);
+    this.ema = new Ema(this.g.params, this.optG.layout, config.emaDecay);
     this.gVars = Object.values(this.g.params);
     this.dVars = Object.values(this.d.params);
     this.diffusion =
@@ -144,7 +144,6 @@ export class Trainer {
   trainStep(): void {
     for (let i = 0; i < this.config.nCritic; i++) this.discriminatorStep();
     this.generatorStep();
-    this.ema.update();
     this.step += 1;
     if (this.step % this.syncEvery === 0) this.sync();
   }
@@ -248,7 +247,7 @@ export class Trainer {
         const y = this.diffuseFake(this.g.apply(z), fakeDraw?.draw ?? null);
         return generatorLoss(loss, this.d.apply(y, embeddingT));
       }, this.gVars);
-      this.optG.apply(grads);
+      this.ema.update(this.optG.apply(grads));
       this.deviceSums.assign(tf.add(this.deviceSums, tf.mul(this.lossGSlot, value)));
     });
     this.deviceSteps.g += 1;
@@ -307,7 +306,7 @@ export class Trainer {
       const m = Math.min(chunk, n - start);
       const z = rng.fillNormal(new Float32Array(m * this.g.zDim));
       const x = tf.tidy(() =>
-        this.g.apply(tf.tensor2d(z, [m, this.g.zDim]), useEma ? this.ema.weights : undefined),
+        this.g.apply(tf.tensor2d(z, [m, this.g.zDim]), useEma ? this.ema.weights() : undefined),
       );
       out.set(x.dataSync(), start * DATA_DIM);
       x.dispose();
@@ -342,7 +341,7 @@ export class Trainer {
       pending: { ...this.pending },
       g: readParams(this.g.params),
       d: readParams(this.d.params),
-      ema: readParams(this.ema.params),
+      ema: this.ema.read(),
       optG: this.optG.getState(),
       optD: this.optD.getState(),
     };
@@ -361,7 +360,7 @@ export class Trainer {
   setState(state: TrainingState): void {
     writeParams(this.g.params, state.g);
     writeParams(this.d.params, state.d);
-    writeParams(this.ema.params, state.ema);
+    this.ema.write(state.ema);
     this.optG.setState(state.optG);
     this.optD.setState(state.optD);
     this.rng.setState(state.rng);
@@ -374,11 +373,6 @@ export class Trainer {
     this.pending = { ...state.pending };
     this.step = state.step;
     this.dSteps = state.dSteps;
-  }
-
-  /** The weights G samples with (EMA by default). */
-  generatorParams(useEma = true): Params {
-    return useEma ? this.ema.weights : this.g.params;
   }
 
   dispose(): void {
