@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../core/api/errors';
-import { TrainingService, type TrainResult } from '../../core/api/training-service';
+import { type ProgressHooks, TrainingService, type TrainResult } from '../../core/api/training-service';
 import { runBench } from '../../core/bench/bench';
 import { pointSource } from '../../core/data/points2d';
 import { initBackend } from '../../core/engine/backend';
@@ -97,6 +97,28 @@ function reportTraining(result: TrainResult, json: boolean): number {
   return result.status === 'diverged' ? 3 : 0;
 }
 
+/** Runs train or resume with a progress line and Ctrl-C handling, then reports the result. */
+async function runTraining(
+  flags: Flags,
+  start: (service: TrainingService, hooks: ProgressHooks) => Promise<TrainResult>,
+): Promise<number> {
+  const store = openStore(flags);
+  const signals = stopOnSignals();
+  const progress = new ProgressLine();
+  try {
+    const result = await start(new TrainingService(store), {
+      onProgress: (p) => progress.update(formatProgress(p)),
+      control: () => (signals.requested() ? 'stop' : 'run'),
+    });
+    progress.done();
+    return reportTraining(result, Boolean(flags.json));
+  } finally {
+    progress.done();
+    signals.release();
+    store.close();
+  }
+}
+
 async function train(argv: string[]): Promise<number> {
   const flags = parseFlags('train', argv, {
     preset: { type: 'string' },
@@ -115,22 +137,7 @@ async function train(argv: string[]): Promise<number> {
     seed: intFlag(flags, 'seed', 0, 2 ** 31 - 1),
     name: flags.name as string | undefined,
   };
-  const store = openStore(flags);
-  const signals = stopOnSignals();
-  const progress = new ProgressLine();
-  try {
-    const service = new TrainingService(store);
-    const result = await service.train(request, {
-      onProgress: (p) => progress.update(formatProgress(p)),
-      control: () => (signals.requested() ? 'stop' : 'run'),
-    });
-    progress.done();
-    return reportTraining(result, Boolean(flags.json));
-  } finally {
-    progress.done();
-    signals.release();
-    store.close();
-  }
+  return runTraining(flags, (service, hooks) => service.train(request, hooks));
 }
 
 async function resume(argv: string[]): Promise<number> {
@@ -142,25 +149,8 @@ async function resume(argv: string[]): Promise<number> {
   });
   const runId = intFlag(flags, 'run', 1);
   if (runId === undefined) throw new UserError('resume needs --run ID (see `gan-studio runs`)');
-  const store = openStore(flags);
-  const signals = stopOnSignals();
-  const progress = new ProgressLine();
-  try {
-    const result = await new TrainingService(store).resume(
-      runId,
-      { steps: intFlag(flags, 'steps', 1, 10_000_000) },
-      {
-        onProgress: (p) => progress.update(formatProgress(p)),
-        control: () => (signals.requested() ? 'stop' : 'run'),
-      },
-    );
-    progress.done();
-    return reportTraining(result, Boolean(flags.json));
-  } finally {
-    progress.done();
-    signals.release();
-    store.close();
-  }
+  const steps = intFlag(flags, 'steps', 1, 10_000_000);
+  return runTraining(flags, (service, hooks) => service.resume(runId, { steps }, hooks));
 }
 
 function runs(argv: string[]): number {
