@@ -27,7 +27,7 @@ export function buildMlpParams(rng: Rng, shape: MlpShape): Params {
   return params;
 }
 
-function runMlp(params: Params, depth: number, x: tf.Tensor2D): tf.Tensor2D {
+function runMlp(params: Record<string, tf.Tensor>, depth: number, x: tf.Tensor2D): tf.Tensor2D {
   let h = x;
   for (let i = 0; i < depth; i++) h = tf.leakyRelu(dense(params, `h${i}`, h), LEAKY_SLOPE);
   return dense(params, 'out', h);
@@ -47,7 +47,7 @@ export class MlpGenerator {
     this.params = buildMlpParams(rng, { inDim: zDim, width, depth, outDim: dataDim });
   }
 
-  apply(z: tf.Tensor2D, params: Params = this.params): tf.Tensor2D {
+  apply(z: tf.Tensor2D, params: Record<string, tf.Tensor> = this.params): tf.Tensor2D {
     tf.util.assert(
       z.rank === 2 && z.shape[1] === this.zDim,
       () => `G expects z of shape [N, ${this.zDim}], got [${z.shape}]`,
@@ -92,7 +92,7 @@ export class MlpDiscriminator {
       () => `D expects a t-embedding of shape [${y.shape[0]}, ${this.tEmbedDim}], got [${tEmbedding.shape}]`,
     );
     const p = this.params;
-    const t = tf.fused.matMul({ a: tEmbedding, b: p['h0.t'] as tf.Tensor2D, bias: p['h0.b'] });
+    const t = tf.add(tf.matMul(tEmbedding, p['h0.t'] as tf.Tensor2D), p['h0.b']);
     let h = tf.leakyRelu(tf.add(tf.matMul(y, p['h0.w'] as tf.Tensor2D), t), LEAKY_SLOPE) as tf.Tensor2D;
     for (let i = 1; i < this.depth; i++) h = tf.leakyRelu(dense(p, `h${i}`, h), LEAKY_SLOPE);
     return dense(p, 'out', h);

@@ -24,12 +24,8 @@ export function addDense(params: Params, rng: Rng, name: string, inDim: number, 
 }
 
 /** x W + b for the dense layer `name` (fused into one kernel where the backend has it). */
-export function dense(params: Params, name: string, x: tf.Tensor2D): tf.Tensor2D {
-  return tf.fused.matMul({
-    a: x,
-    b: params[`${name}.w`] as tf.Tensor2D,
-    bias: params[`${name}.b`],
-  }) as tf.Tensor2D;
+export function dense(params: Record<string, tf.Tensor>, name: string, x: tf.Tensor2D): tf.Tensor2D {
+  return tf.add(tf.matMul(x, params[`${name}.w`] as tf.Tensor2D), params[`${name}.b`]);
 }
 
 export function disposeParams(params: Params): void {
