@@ -5,7 +5,7 @@
 
 import type { Rng } from '../engine/rng';
 import * as tf from '../engine/tf';
-import { addDense, dense, denseInit, type Params } from './params';
+import { addDense, dense, denseInit, newVariable, type Params } from './params';
 
 const LEAKY_SLOPE = 0.2;
 
@@ -74,9 +74,9 @@ export class MlpDiscriminator {
     const params: Params = {};
     // Initialised as one dense layer over dataDim + E inputs, then split by rows.
     const { w, b } = denseInit(rng, dataDim + tEmbedDim, width);
-    params['h0.w'] = tf.variable(tf.tensor2d(w.subarray(0, dataDim * width), [dataDim, width]));
-    params['h0.t'] = tf.variable(tf.tensor2d(w.subarray(dataDim * width), [tEmbedDim, width]));
-    params['h0.b'] = tf.variable(tf.tensor1d(b));
+    params['h0.w'] = newVariable(() => tf.tensor2d(w.subarray(0, dataDim * width), [dataDim, width]));
+    params['h0.t'] = newVariable(() => tf.tensor2d(w.subarray(dataDim * width), [tEmbedDim, width]));
+    params['h0.b'] = newVariable(() => tf.tensor1d(b));
     for (let i = 1; i < depth; i++) addDense(params, rng, `h${i}`, width, width);
     addDense(params, rng, 'out', width, 1);
     this.params = params;

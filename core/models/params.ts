@@ -17,10 +17,18 @@ export function denseInit(rng: Rng, inDim: number, outDim: number): { w: Float32
   };
 }
 
+/**
+ * A variable holding `make()`'s value. tf.variable keeps its initial tensor alive as a separate
+ * tensor, so the initial value is created and released inside a tidy.
+ */
+export function newVariable(make: () => tf.Tensor, trainable = true): tf.Variable {
+  return tf.tidy(() => tf.variable(make(), trainable, undefined, 'float32'));
+}
+
 export function addDense(params: Params, rng: Rng, name: string, inDim: number, outDim: number): void {
   const { w, b } = denseInit(rng, inDim, outDim);
-  params[`${name}.w`] = tf.variable(tf.tensor2d(w, [inDim, outDim]), true, undefined, 'float32');
-  params[`${name}.b`] = tf.variable(tf.tensor1d(b), true, undefined, 'float32');
+  params[`${name}.w`] = newVariable(() => tf.tensor2d(w, [inDim, outDim]));
+  params[`${name}.b`] = newVariable(() => tf.tensor1d(b));
 }
 
 /** x W + b for the dense layer `name` (fused into one kernel where the backend has it). */

@@ -4,7 +4,7 @@
  * name in checkpoints and restored exactly.
  */
 import * as tf from '../engine/tf';
-import type { Params } from '../models/params';
+import { newVariable, type Params } from '../models/params';
 import { FlatLayout } from './flat-layout';
 
 export interface AdamSettings {
@@ -33,8 +33,8 @@ export class Adam {
   ) {
     this.epsilon = settings.epsilon ?? 1e-8;
     this.layout = FlatLayout.of(params);
-    this.m = tf.variable(tf.zeros([this.layout.total]), false);
-    this.v = tf.variable(tf.zeros([this.layout.total]), false);
+    this.m = newVariable(() => tf.zeros([this.layout.total]), false);
+    this.v = newVariable(() => tf.zeros([this.layout.total]), false);
   }
 
   /**

@@ -3,7 +3,7 @@
  * 2019), kept as one flat vector updated from the optimizer's flat result.
  */
 import * as tf from '../engine/tf';
-import type { Params } from '../models/params';
+import { newVariable, type Params } from '../models/params';
 import type { FlatLayout } from './flat-layout';
 
 export class Ema {
@@ -14,10 +14,7 @@ export class Ema {
     private readonly layout: FlatLayout,
     private readonly decay: number,
   ) {
-    this.average = tf.variable(
-      tf.tidy(() => layout.flatten(source)),
-      false,
-    );
+    this.average = newVariable(() => layout.flatten(source), false);
   }
 
   /** average <- average + (1 - decay) (w - average), from G's new weights as one vector. */

@@ -18,7 +18,7 @@ import { discriminatorLoss, generatorLoss } from '../losses/adversarial';
 import { gradientPenalty, r1Penalty } from '../losses/penalties';
 import { energyDistance, modeMetrics } from '../metrics/modes2d';
 import { MlpDiscriminator, MlpGenerator } from '../models/mlp';
-import { disposeParams, readParams, writeParams } from '../models/params';
+import { disposeParams, newVariable, readParams, writeParams } from '../models/params';
 import { embedSteps } from '../models/t-embedding';
 import { Adam, type AdamState } from './adam';
 import type { TrainConfig } from './config';
@@ -128,7 +128,7 @@ export class Trainer {
       config.model === 'diffusion-gan'
         ? new AdaptiveDiffusion({ ...config.diffusion, batch: config.batch }, this.rng)
         : null;
-    this.deviceSums = tf.variable(tf.zeros([5]), false);
+    this.deviceSums = newVariable(() => tf.zeros([5]), false);
     this.syncEvery = this.diffusion
       ? Math.min(config.diffusion.adaInterval, config.logEvery)
       : config.logEvery;

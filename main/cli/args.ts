@@ -20,8 +20,14 @@ export function parseFlags(command: string, argv: string[], spec: FlagSpec): Fla
     return values as Flags;
   } catch (err) {
     if (err instanceof UserError) throw err;
-    const msg = (err as Error).message.split('\n')[0].replace(/\. To specify a positional.*$/, '');
-    throw new UserError(`${command}: ${msg} (see \`gan-studio help\`)`);
+    // node's messages are multi-sentence: keep the first line.
+    const first = (err as Error).message.split('\n')[0];
+    const ambiguous = /^Option '(--[\w-]+)[^']*' argument is ambiguous/.exec(first);
+    if (ambiguous)
+      throw new UserError(
+        `${ambiguous[1]} needs a value (write ${ambiguous[1]}=VALUE for one starting with '-')`,
+      );
+    throw new UserError(`${first.replace(/\. To specify a positional.*$/, '')} (see \`gan-studio help\`)`);
   }
 }
 
