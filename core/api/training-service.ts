@@ -61,9 +61,12 @@ async function prepareTrainer(config: TrainConfig): Promise<{ trainer: Trainer; 
     throw new UserError((err as Error).message);
   }
   try {
-    return { trainer: new Trainer(config), backend };
+    return { trainer: await Trainer.create(config), backend };
   } catch (err) {
-    if ((err as Error).name === 'DataError') throw new UserError((err as Error).message);
+    const name = (err as Error).name;
+    if (name === 'DataError' || name === 'ImageError') throw new UserError((err as Error).message);
+    if (/^(folder|conditional=true)/.test((err as Error).message))
+      throw new UserError((err as Error).message);
     throw err;
   }
 }
@@ -167,7 +170,6 @@ export class TrainingService {
       finishedAt: null,
       error: null,
     });
-    const higherIsBetter = false; // energy distance
     let outcome: LoopOutcome;
     try {
       outcome = await runLoop(trainer, trainer.config.steps, {
@@ -190,23 +192,19 @@ export class TrainingService {
             runId,
             Object.entries(e.metrics).map(([name, value]) => ({ step: e.step, name, value })),
           );
-          store.saveSample(runId, {
-            step: e.step,
-            kind: 'points',
-            mime: 'application/x-float32-points',
-            data: new Uint8Array(e.samples.buffer, e.samples.byteOffset, e.samples.byteLength),
-          });
+          for (const artifact of e.artifacts) store.saveSample(runId, { step: e.step, ...artifact });
         },
         onCheckpoint: (step, state, lastEval) => {
-          const metricValue = lastEval?.metrics.energyDistance;
+          const best = trainer.bestMetric;
+          const metricValue = best ? lastEval?.metrics[best.name] : undefined;
           store.saveCheckpoint(
             runId,
             {
               step,
               state,
-              metricName: metricValue === undefined ? undefined : 'energyDistance',
+              metricName: metricValue === undefined ? undefined : best?.name,
               metricValue,
-              higherIsBetter,
+              higherIsBetter: best?.higherIsBetter,
             },
             { keepLast: trainer.config.keepCheckpoints },
           );

@@ -2,6 +2,8 @@
  * Speed figures of the active backend, each the median of repeated timings taken in one run
  * (machines are shared and noisy: ratios taken within a run are what compare).
  */
+
+import { pointsSampleSource } from '../data/sources';
 import { activeBackend } from '../engine/backend';
 import * as tf from '../engine/tf';
 import { measureMatmulGflops } from '../engine/wasm-kernels';
@@ -47,7 +49,7 @@ export function runBench(options: { rounds?: number; onStage?: (stage: string) =
   const matmulGflops = measureMatmulGflops();
   options.onStage?.('Diffusion-GAN 2D step');
   const config = parseConfig({ ...PRESETS.grid25.config, batch: 256, logEvery: 1_000_000 });
-  const trainer = new Trainer(config);
+  const trainer = new Trainer(config, pointsSampleSource(config));
   const tensorsBefore = tf.memory().numTensors;
   const step2dMs = timeTrainingStep(trainer, rounds, 40);
   const tensorsAfter = tf.memory().numTensors;

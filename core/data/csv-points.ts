@@ -3,7 +3,7 @@
  * Anything else is refused with the file and line number, before a run is created.
  */
 import fs from 'node:fs';
-import type { Rng } from '../engine/rng';
+import { EpochSampler } from './epoch-sampler';
 import type { PointSource } from './toy2d';
 
 export class DataError extends Error {
@@ -45,11 +45,6 @@ export function parsePointsCsv(text: string, file: string): Float32Array {
   return Float32Array.from(values);
 }
 
-interface Cursor {
-  index: number;
-  order: number[];
-}
-
 /** Reads and validates a CSV of points; minibatches walk shuffled epochs. */
 export function csvPoints(path: string): PointSource {
   let text: string;
@@ -62,39 +57,26 @@ export function csvPoints(path: string): PointSource {
     );
   }
   const points = parsePointsCsv(text, path);
-  const count = points.length / 2;
   let extent = 0;
   for (const v of points) extent = Math.max(extent, Math.abs(v));
-  let order: Int32Array | null = null;
-  let index = 0;
+  const sampler = new EpochSampler(points.length / 2, path);
   return {
     name: `csv:${path}`,
     extent: extent * 1.1,
     next(rng, n, out) {
       for (let i = 0; i < n; i++) {
-        if (!order || index >= count) {
-          order = rng.permutation(count);
-          index = 0;
-        }
-        const j = order[index++];
+        const j = sampler.next(rng);
         out[2 * i] = points[2 * j];
         out[2 * i + 1] = points[2 * j + 1];
       }
     },
-    getCursor: (): Cursor | null => (order ? { index, order: Array.from(order) } : null),
+    getCursor: () => sampler.getCursor(),
     setCursor(cursor) {
-      const c = cursor as Cursor | null;
-      if (c === null) {
-        order = null;
-        index = 0;
-        return;
+      try {
+        sampler.setCursor(cursor);
+      } catch (err) {
+        throw new DataError((err as Error).message);
       }
-      if (c.order.length !== count)
-        throw new DataError(
-          `${path} changed since the checkpoint (${count} points now, ${c.order.length} then)`,
-        );
-      order = Int32Array.from(c.order);
-      index = c.index;
     },
   };
 }

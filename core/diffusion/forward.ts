@@ -53,8 +53,9 @@ export function diffuseHost(x: Float32Array, draw: DiffusionDraw, featureSize: n
   return y;
 }
 
-/** The same diffusion on the device, differentiable in x (G's output): a * x + noise. [N, D] */
-export function diffuseTensor(x: tf.Tensor2D, draw: DiffusionDraw): tf.Tensor2D {
+/** The same diffusion on the device, differentiable in x (G's output): a * x + noise. [N, ...] */
+export function diffuseTensor<T extends tf.Tensor>(x: T, draw: DiffusionDraw): T {
   const n = draw.t.length;
-  return tf.add(tf.mul(x, tf.tensor2d(draw.signalScale, [n, 1])), tf.tensor2d(draw.noise, x.shape));
+  const scaleShape = [n, ...x.shape.slice(1).map(() => 1)];
+  return tf.add(tf.mul(x, tf.tensor(draw.signalScale, scaleShape)), tf.tensor(draw.noise, x.shape)) as T;
 }

@@ -19,6 +19,12 @@ const optimizerSchema = (lr: number) =>
     .prefault({});
 
 export const DATASETS_2D = ['grid25', 'ring8', 'swissroll', 'moons', 'csv'] as const;
+export const IMAGE_DATASETS = ['mnist', 'shapes', 'folder'] as const;
+export const DATASETS = [...DATASETS_2D, ...IMAGE_DATASETS] as const;
+
+export function isImageDataset(name: string): boolean {
+  return (IMAGE_DATASETS as readonly string[]).includes(name);
+}
 
 export const configSchema = z
   .strictObject({
@@ -42,21 +48,46 @@ export const configSchema = z
       .meta({ unit: 'samples' }),
     dataset: z
       .strictObject({
-        name: z.enum(DATASETS_2D).default('grid25').describe('training data'),
-        path: z.string().min(1).optional().describe('CSV of x,y points, for dataset.name=csv'),
+        name: z.enum(DATASETS).default('grid25').describe('training data'),
+        path: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'CSV of x,y points (dataset.name=csv) or a folder of PNG/JPEG images (dataset.name=folder)',
+          ),
+        size: z
+          .union([z.literal(28), z.literal(32), z.literal(64)])
+          .default(28)
+          .describe('image side in pixels (image datasets; shapes: 32 or 64)')
+          .meta({ unit: 'px' }),
+        channels: z
+          .union([z.literal(1), z.literal(3)])
+          .default(1)
+          .describe('1 = gray, 3 = RGB (dataset.name=folder)'),
+        count: int(32, 1_000_000)
+          .default(10_000)
+          .describe('how many shapes images to draw (dataset.name=shapes)'),
       })
       .prefault({}),
     generator: z
       .strictObject({
         zDim: int(1, 1024).default(2).describe('latent size'),
-        width: int(1, 4096).default(128).describe('hidden units per layer'),
-        depth: int(1, 16).default(2).describe('hidden layers'),
+        width: int(1, 4096)
+          .default(128)
+          .describe('MLP: hidden units per layer; DCGAN: channels of the last block'),
+        depth: int(1, 16).default(2).describe('MLP hidden layers (2D data)'),
+        mappingLayers: int(0, 8)
+          .default(0)
+          .describe('layers of a mapping network z -> w in front of G (0 = none)'),
       })
       .prefault({}),
     discriminator: z
       .strictObject({
-        width: int(1, 4096).default(128).describe('hidden units per layer'),
-        depth: int(1, 16).default(2).describe('hidden layers'),
+        width: int(1, 4096)
+          .default(128)
+          .describe('MLP: hidden units per layer; DCGAN: channels of the first block'),
+        depth: int(1, 16).default(2).describe('MLP hidden layers (2D data)'),
         tEmbedDim: int(2, 256)
           .default(16)
           .describe('size of the sinusoidal embedding of the diffusion step t fed to D (even)'),
@@ -75,6 +106,10 @@ export const configSchema = z
       .meta({ unit: 'minibatches' }),
     optG: optimizerSchema(1e-4),
     optD: optimizerSchema(1e-4),
+    conditional: z.boolean().default(false).describe('class-conditional G and D (datasets with classes)'),
+    infoCategorical: int(0, 64).default(0).describe('InfoGAN categorical code size (0 = off)'),
+    infoContinuous: int(0, 16).default(0).describe('InfoGAN continuous codes (0 = off)'),
+    infoWeight: num(0, 100).default(1).describe('weight of the InfoGAN mutual-information loss'),
     emaDecay: num(0, 0.99999)
       .default(0.999)
       .describe('decay of the EMA of G used for samples and metrics (0 = off)'),
@@ -119,6 +154,9 @@ export const configSchema = z
       .describe('compute sample metrics every')
       .meta({ unit: 'steps' }),
     evalSamples: int(10, 100_000).default(2500).describe('generated samples per evaluation'),
+    gridSize: int(1, 256)
+      .default(64)
+      .describe('images in each stored sample grid (fixed z, every evaluation)'),
     checkpointEvery: int(1, 1_000_000)
       .default(1000)
       .describe('save a checkpoint every')

@@ -4,14 +4,15 @@
  * milliseconds so that signals, pause/stop requests and progress output get through.
  */
 
+import type { Evaluation } from './evaluation';
 import { encodeState } from './state-codec';
-import { DivergenceError, type EvalStats, type TickStats, type Trainer } from './trainer';
+import { DivergenceError, type TickStats, type Trainer } from './trainer';
 
 export interface LoopHooks {
   onTick?(stats: TickStats): void;
-  onEval?(stats: EvalStats): void;
+  onEval?(stats: Evaluation): void;
   /** A checkpoint to store; `lastEval` is the newest evaluation (for "best" retention). */
-  onCheckpoint?(step: number, state: Uint8Array, lastEval: EvalStats | null): void;
+  onCheckpoint?(step: number, state: Uint8Array, lastEval: Evaluation | null): void;
   /** Called after each yield, at most every `yieldMs`. */
   onProgress?(progress: LoopProgress): void;
   /** Polled between steps: 'stop' checkpoints and returns. */
@@ -30,7 +31,7 @@ export interface LoopOutcome {
   step: number;
   /** Why a diverged run was stopped. */
   cause?: string;
-  lastEval: EvalStats | null;
+  lastEval: Evaluation | null;
   lastTick: TickStats | null;
 }
 
@@ -43,7 +44,7 @@ export async function runLoop(
   hooks: LoopHooks = {},
 ): Promise<LoopOutcome> {
   const { logEvery, evalEvery, checkpointEvery } = trainer.config;
-  let lastEval: EvalStats | null = null;
+  let lastEval: Evaluation | null = null;
   let lastTick: TickStats | null = null;
   let lastCheckpointStep = -1;
   let lastEvalStep = -1;

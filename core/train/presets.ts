@@ -8,6 +8,25 @@ import type { TrainConfigInput } from './config';
 /** Diffusion settings for data on the scale of the 2D toys (a few units, not [-1, 1] images). */
 const toyDiffusion = { noiseSd: 0.5, tMin: 5, tMax: 500 } as const;
 
+/**
+ * DCGAN on images in [-1, 1]: sigma = 0.05 as in the paper, Adam (0.5, 0.999) at 2e-4 as in
+ * DCGAN, batch 64. Budgets are sized to finish within 30 minutes on 2 CPU cores with wasm.
+ */
+const imageBase = {
+  model: 'diffusion-gan',
+  batch: 64,
+  steps: 6000,
+  generator: { zDim: 64, width: 64 },
+  discriminator: { width: 64 },
+  optG: { lr: 2e-4 },
+  optD: { lr: 2e-4 },
+  diffusion: { noiseSd: 0.05, tMin: 5, tMax: 1000 },
+  logEvery: 50,
+  evalEvery: 500,
+  checkpointEvery: 500,
+  evalSamples: 2000,
+} satisfies TrainConfigInput;
+
 export const PRESETS: Record<string, { description: string; config: TrainConfigInput }> = {
   grid25: {
     description: '25 Gaussians on a 5x5 grid (std 0.05): the mode-collapse benchmark',
@@ -24,6 +43,22 @@ export const PRESETS: Record<string, { description: string; config: TrainConfigI
   moons: {
     description: 'two interleaving half circles',
     config: { model: 'diffusion-gan', dataset: { name: 'moons' }, diffusion: toyDiffusion },
+  },
+  mnist: {
+    description: 'Diffusion-GAN, DCGAN 28x28 on the 8,000 MNIST training digits',
+    config: { ...imageBase, dataset: { name: 'mnist', size: 28 } },
+  },
+  'mnist-gan': {
+    description: 'the same DCGAN on MNIST without diffusion, for comparison',
+    config: { ...imageBase, model: 'gan', dataset: { name: 'mnist', size: 28 } },
+  },
+  shapes: {
+    description: 'procedurally drawn squares, ellipses and hearts (32x32) with known scale, rotation and position',
+    config: { ...imageBase, dataset: { name: 'shapes', size: 32, count: 10_000 } },
+  },
+  folder: {
+    description: 'your own pictures: --set dataset.path=DIR (PNG/JPEG, optionally one sub-folder per class)',
+    config: { ...imageBase, dataset: { name: 'folder', size: 32, channels: 3 } },
   },
   csv: {
     description: 'your own 2D points: --set dataset.path=points.csv',

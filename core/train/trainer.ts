@@ -1,5 +1,5 @@
 /**
- * One GAN training session: models, optimizers, EMA, the adaptive diffusion and the RNG, with
+ * One GAN training session: networks, optimizers, EMA, the adaptive diffusion and the RNG, with
  * one method per concept (a D step, a G step, a readback of the running statistics, an
  * evaluation, the full state for a checkpoint). The loop that drives it is loop.ts.
  *
@@ -7,26 +7,29 @@
  * device and are read back only every `syncEvery` steps (the adaptive controller needs r_d every
  * ada_interval minibatches, as in the official code) and at log ticks, evaluations and checkpoints.
  */
-
-import { pointSource } from '../data/points2d';
-import type { PointSource } from '../data/toy2d';
+import { type SampleSource, sampleSource } from '../data/sources';
 import { AdaptiveDiffusion, type AdaptiveState } from '../diffusion/adaptive';
 import { type DiffusionDraw, diffuseHost, diffuseTensor, drawDiffusion } from '../diffusion/forward';
 import { Rng, type RngState } from '../engine/rng';
 import * as tf from '../engine/tf';
 import { discriminatorLoss, generatorLoss } from '../losses/adversarial';
 import { gradientPenalty, r1Penalty } from '../losses/penalties';
-import { energyDistance, modeMetrics } from '../metrics/modes2d';
-import { MlpDiscriminator, MlpGenerator } from '../models/mlp';
+import { infoLoss, sampleInfoCodes } from '../models/conditioning';
 import { disposeParams, newVariable, readParams, writeParams } from '../models/params';
 import { embedSteps } from '../models/t-embedding';
 import { Adam, type AdamState } from './adam';
 import type { TrainConfig } from './config';
 import { Ema } from './ema';
-
-const DATA_DIM = 2;
-const EVAL_SEED_SALT = 0x5eed_e7a1;
-const REFERENCE_POINTS = 1000;
+import {
+  type Evaluation,
+  type Evaluator,
+  type ImageMetricsProvider,
+  imageEvaluator,
+  NonFiniteSamplesError,
+  pointsEvaluator,
+  pointsReference,
+} from './evaluation';
+import { buildNetworks, type DiscriminatorNet, type GeneratorNet } from './networks';
 
 /** Averages over the steps since the previous tick. */
 export interface TickStats {
@@ -42,12 +45,7 @@ export interface TickStats {
   rd: number | null;
 }
 
-export interface EvalStats {
-  step: number;
-  metrics: Record<string, number>;
-  /** The generated points the metrics were computed on. [n, 2] */
-  samples: Float32Array;
-}
+type SavedTensors = Record<string, { shape: number[]; data: Float32Array }>;
 
 /** Everything needed to continue a run exactly where it was. */
 export interface TrainingState {
@@ -57,9 +55,14 @@ export interface TrainingState {
   adaptive: AdaptiveState | null;
   dataCursor: unknown;
   pending: PendingSums;
-  g: Record<string, { shape: number[]; data: Float32Array }>;
-  d: Record<string, { shape: number[]; data: Float32Array }>;
-  ema: Record<string, { shape: number[]; data: Float32Array }>;
+  /** What the networks were built for (sampling needs it without the dataset). */
+  sampleShape: number[];
+  numClasses: number;
+  g: SavedTensors;
+  /** G's non-trainable state (batch-norm running statistics). */
+  gState: SavedTensors;
+  d: SavedTensors;
+  ema: SavedTensors;
   optG: AdamState;
   optD: AdamState;
 }
@@ -86,18 +89,28 @@ export class DivergenceError extends Error {
 
 const emptySums = (): PendingSums => ({ lossD: 0, lossG: 0, dReal: 0, dFake: 0, dSteps: 0, gSteps: 0 });
 
+/** Host-side draws for one minibatch of fakes: z, labels, InfoGAN codes. */
+interface FakeDraw {
+  z: Float32Array;
+  labels: Int32Array | null;
+  codes: Float32Array | null;
+}
+
 export class Trainer {
   step = 0;
   /** D minibatches so far (differs from step when nCritic > 1). */
   private dSteps = 0;
   readonly rng: Rng;
-  readonly data: PointSource;
-  readonly g: MlpGenerator;
-  readonly d: MlpDiscriminator;
+  readonly g: GeneratorNet;
+  readonly d: DiscriminatorNet;
   readonly optG: Adam;
   readonly optD: Adam;
   readonly ema: Ema;
   readonly diffusion: AdaptiveDiffusion | null;
+  readonly sampleShape: number[];
+  readonly numClasses: number;
+  private readonly featureSize: number;
+  private readonly infoDim: number;
   private readonly gVars: tf.Variable[];
   private readonly dVars: tf.Variable[];
   /** Device sums since the last sync: [lossD, dReal, dFake, meanSignReal, lossG]. */
@@ -106,19 +119,42 @@ export class Trainer {
   private deviceSteps = { d: 0, g: 0 };
   private pending = emptySums();
   private readonly syncEvery: number;
-  private readonly reference: Float32Array;
+  private readonly evaluator: Evaluator | null;
   // Host buffers reused every step.
   private readonly realBuf: Float32Array;
-  private readonly zBuf: Float32Array;
+  private readonly realLabels: Int32Array;
   private readonly cleanEmbedding: Float32Array;
 
-  constructor(readonly config: TrainConfig) {
+  /** Loads the config's data (image sets may take a while) and builds the session. */
+  static async create(config: TrainConfig, metrics?: ImageMetricsProvider): Promise<Trainer> {
+    return new Trainer(config, await sampleSource(config), metrics);
+  }
+
+  /** `data` may be null when the session only samples (no dataset, no evaluation). */
+  constructor(
+    readonly config: TrainConfig,
+    readonly data: SampleSource | null,
+    metrics?: ImageMetricsProvider,
+    shape?: { sampleShape: number[]; numClasses: number },
+  ) {
+    this.sampleShape = data?.sampleShape ?? shape?.sampleShape ?? [2];
+    this.numClasses = config.conditional ? (data?.numClasses ?? shape?.numClasses ?? 0) : 0;
+    if (config.conditional && this.numClasses < 2) {
+      throw new Error(
+        `conditional=true needs a dataset with classes; ${data?.name ?? 'this dataset'} has none`,
+      );
+    }
+    this.featureSize = this.sampleShape.reduce((a, b) => a * b, 1);
+    this.infoDim = config.infoCategorical + config.infoContinuous;
     this.rng = new Rng(config.seed);
-    const initRng = this.rng.fork(1);
-    this.data = pointSource(config.dataset);
-    const { generator: gc, discriminator: dc } = config;
-    this.g = new MlpGenerator(initRng, gc.zDim, gc.width, gc.depth, DATA_DIM);
-    this.d = new MlpDiscriminator(initRng, DATA_DIM, dc.tEmbedDim, dc.width, dc.depth);
+    const nets = buildNetworks(
+      config,
+      this.rng.fork(1),
+      this.sampleShape,
+      data?.numClasses ?? shape?.numClasses ?? 0,
+    );
+    this.g = nets.g;
+    this.d = nets.d;
     this.optG = new Adam(this.g.params, config.optG);
     this.optD = new Adam(this.d.params, config.optD);
     this.ema = new Ema(this.g.params, this.optG.layout, config.emaDecay);
@@ -132,69 +168,106 @@ export class Trainer {
     this.syncEvery = this.diffusion
       ? Math.min(config.diffusion.adaInterval, config.logEvery)
       : config.logEvery;
-    this.realBuf = new Float32Array(config.batch * DATA_DIM);
-    this.zBuf = new Float32Array(config.batch * gc.zDim);
-    this.cleanEmbedding = embedSteps(new Int32Array(config.batch), dc.tEmbedDim);
-    // A fixed real reference for the energy distance, from its own stream and its own source.
-    this.reference = new Float32Array(REFERENCE_POINTS * DATA_DIM);
-    pointSource(config.dataset).next(new Rng(config.seed ^ EVAL_SEED_SALT), REFERENCE_POINTS, this.reference);
+    this.realBuf = new Float32Array(config.batch * this.featureSize);
+    this.realLabels = new Int32Array(config.batch);
+    this.cleanEmbedding = embedSteps(new Int32Array(config.batch), config.discriminator.tEmbedDim);
+    if (!data) this.evaluator = null;
+    else if (this.sampleShape.length === 1)
+      this.evaluator = pointsEvaluator(config, data, pointsReference(config, data));
+    else this.evaluator = imageEvaluator(config, data, metrics);
   }
 
-  /** One training step: nCritic D minibatches, then one G minibatch, then the EMA. */
+  get bestMetric(): { name: string; higherIsBetter: boolean } | null {
+    return this.evaluator?.bestMetric ?? null;
+  }
+
+  /** One training step: nCritic D minibatches, then one G minibatch (which updates the EMA). */
   trainStep(): void {
-    for (let i = 0; i < this.config.nCritic; i++) this.discriminatorStep();
+    if (!this.data) throw new Error('this session has no dataset: it can sample but not train');
+    for (let i = 0; i < this.config.nCritic; i++) this.discriminatorStep(this.data);
     this.generatorStep();
     this.step += 1;
     if (this.step % this.syncEvery === 0) this.sync();
   }
 
-  private drawInputs(x: Float32Array): {
-    draw: DiffusionDraw | null;
-    y: Float32Array;
-    embedding: Float32Array;
-  } {
-    const n = this.config.batch;
-    if (!this.diffusion) return { draw: null, y: x, embedding: this.cleanEmbedding };
+  private batchShape(n: number): number[] {
+    return [n, ...this.sampleShape];
+  }
+
+  private drawFake(rng: Rng, n: number): FakeDraw {
+    const z = rng.fillNormal(new Float32Array(n * this.g.zDim));
+    let labels: Int32Array | null = null;
+    if (this.numClasses) {
+      labels = new Int32Array(n);
+      for (let i = 0; i < n; i++) labels[i] = rng.int(this.numClasses);
+    }
+    const codes = this.infoDim
+      ? sampleInfoCodes(rng, n, this.config.infoCategorical, this.config.infoContinuous).codes
+      : null;
+    return { z, labels, codes };
+  }
+
+  /** G(z) for a host-side draw, on the device. */
+  private generate(
+    draw: FakeDraw,
+    n: number,
+    opts: { training: boolean; params?: Record<string, tf.Tensor> },
+  ) {
+    return this.g.generate(tf.tensor2d(draw.z, [n, this.g.zDim]), {
+      ...opts,
+      labels: draw.labels ? tf.tensor1d(draw.labels, 'int32') : undefined,
+      codes: draw.codes ? tf.tensor2d(draw.codes, [n, this.infoDim]) : undefined,
+    });
+  }
+
+  private drawDiffusion(n: number): { draw: DiffusionDraw | null; embedding: Float32Array } {
+    if (!this.diffusion) return { draw: null, embedding: this.cleanEmbedding };
     const { pool, alphaBar } = this.diffusion;
-    const draw = drawDiffusion(this.rng, n, DATA_DIM, pool, alphaBar, this.config.diffusion.noiseSd);
-    return {
-      draw,
-      y: diffuseHost(x, draw, DATA_DIM),
-      embedding: embedSteps(draw.t, this.config.discriminator.tEmbedDim),
-    };
+    const draw = drawDiffusion(this.rng, n, this.featureSize, pool, alphaBar, this.config.diffusion.noiseSd);
+    return { draw, embedding: embedSteps(draw.t, this.config.discriminator.tEmbedDim) };
   }
 
-  /** y_fake = sqrt(alpha_bar_t) G(z) + sqrt(1 - alpha_bar_t) sigma eps, differentiable in G(z). */
-  private diffuseFake(fake: tf.Tensor2D, draw: DiffusionDraw | null): tf.Tensor2D {
-    return draw ? diffuseTensor(fake, draw) : fake;
+  /** The InfoGAN term on fakes: Q must recover the codes G was given (0 without codes). */
+  private info(
+    judgement: { qLogits?: tf.Tensor2D; qMean?: tf.Tensor2D },
+    draw: FakeDraw,
+    n: number,
+  ): tf.Scalar | null {
+    if (!draw.codes) return null;
+    const codes = tf.tensor2d(draw.codes, [n, this.infoDim]);
+    return tf.mul(infoLoss(judgement.qLogits, judgement.qMean, codes), this.config.infoWeight) as tf.Scalar;
   }
 
-  private discriminatorStep(): void {
+  private discriminatorStep(data: SampleSource): void {
     const { batch: n, loss, discriminator } = this.config;
     const E = discriminator.tEmbedDim;
-    this.data.next(this.rng, n, this.realBuf);
-    const real = this.drawInputs(this.realBuf);
-    this.rng.fillNormal(this.zBuf);
-    const fakeDraw = this.diffusion ? this.drawInputs(new Float32Array(n * DATA_DIM)) : null;
+    data.next(this.rng, n, this.realBuf, this.numClasses ? this.realLabels : undefined);
+    const real = this.drawDiffusion(n);
+    const yRealHost = real.draw ? diffuseHost(this.realBuf, real.draw, this.featureSize) : this.realBuf;
+    const fakeDraw = this.drawFake(this.rng, n);
+    const fakeDiffusion = this.drawDiffusion(n);
     const embedding = new Float32Array(2 * n * E);
     embedding.set(real.embedding, 0);
-    embedding.set(fakeDraw ? fakeDraw.embedding : this.cleanEmbedding, n * E);
+    embedding.set(fakeDiffusion.embedding, n * E);
     this.dSteps += 1;
     const applyR1 = this.config.r1Gamma > 0 && this.dSteps % this.config.r1Interval === 0;
     const mix = loss === 'wgan-gp' ? this.rng.fillUniform(new Float32Array(n)) : null;
 
     tf.tidy(() => {
-      const fake = this.diffuseFake(
-        this.g.apply(tf.tensor2d(this.zBuf, [n, this.g.zDim])),
-        fakeDraw?.draw ?? null,
-      );
-      const yReal = tf.tensor2d(real.y, [n, DATA_DIM]);
+      const g = this.generate(fakeDraw, n, { training: true });
+      const fake = fakeDiffusion.draw ? diffuseTensor(g, fakeDiffusion.draw) : g;
+      const yReal = tf.tensor(yRealHost, this.batchShape(n));
       const embeddingT = tf.tensor2d(embedding, [2 * n, E]);
+      const labels =
+        this.numClasses && fakeDraw.labels
+          ? tf.tensor1d(Int32Array.from([...this.realLabels, ...fakeDraw.labels]), 'int32')
+          : undefined;
+      const realLabels = labels ? tf.slice(labels, [0], [n]) : undefined;
       let stats: tf.Tensor1D | null = null;
       const { grads } = tf.variableGrads(() => {
-        const logits = this.d.apply(tf.concat([yReal, fake], 0), embeddingT);
-        const realLogits = tf.slice(logits, [0, 0], [n, 1]);
-        const fakeLogits = tf.slice(logits, [n, 0], [n, 1]);
+        const judgement = this.d.judge(tf.concat([yReal, fake], 0), embeddingT, labels);
+        const realLogits = tf.slice(judgement.logits, [0, 0], [n, 1]);
+        const fakeLogits = tf.slice(judgement.logits, [n, 0], [n, 1]);
         const adversarial = discriminatorLoss(loss, realLogits, fakeLogits);
         // Kept out of the gradient tidy: [lossD, mean D(real), mean D(fake), mean sign(real logit), lossG slot]
         stats = tf.keep(
@@ -206,22 +279,32 @@ export class Trainer {
             tf.scalar(0),
           ]) as tf.Tensor1D,
         );
-        let total = adversarial;
+        let total: tf.Scalar = adversarial;
+        const info = this.info(
+          {
+            qLogits: judgement.qLogits && tf.slice(judgement.qLogits, [n, 0], [n, -1]),
+            qMean: judgement.qMean && tf.slice(judgement.qMean, [n, 0], [n, -1]),
+          },
+          fakeDraw,
+          n,
+        );
+        if (info) total = tf.add(total, info);
         if (mix) {
           const realEmbedding = tf.slice(embeddingT, [0, 0], [n, E]);
+          const mixShape = [n, ...this.sampleShape.map(() => 1)];
           const gp = gradientPenalty(
-            (x) => this.d.apply(x, realEmbedding),
+            (x) => this.d.judge(x, realEmbedding, realLabels).logits,
             yReal,
             fake,
-            tf.tensor2d(mix, [n, 1]),
+            tf.tensor(mix, mixShape),
             this.config.gpLambda,
           );
           total = tf.add(total, gp);
         }
         if (applyR1) {
-          const clean = tf.tensor2d(this.realBuf, [n, DATA_DIM]);
+          const clean = tf.tensor(this.realBuf, this.batchShape(n));
           const zeroT = tf.tensor2d(this.cleanEmbedding, [n, E]);
-          const r1 = r1Penalty((x) => this.d.apply(x, zeroT), clean, this.config.r1Gamma);
+          const r1 = r1Penalty((x) => this.d.judge(x, zeroT, realLabels).logits, clean, this.config.r1Gamma);
           // Lazy regularisation: a penalty every k steps weighted by k keeps its average strength.
           total = tf.add(total, tf.mul(r1, this.config.r1Interval));
         }
@@ -237,15 +320,18 @@ export class Trainer {
 
   private generatorStep(): void {
     const { batch: n, loss } = this.config;
-    this.rng.fillNormal(this.zBuf);
-    const fakeDraw = this.diffusion ? this.drawInputs(new Float32Array(n * DATA_DIM)) : null;
-    const embedding = fakeDraw ? fakeDraw.embedding : this.cleanEmbedding;
+    const fakeDraw = this.drawFake(this.rng, n);
+    const fakeDiffusion = this.drawDiffusion(n);
     tf.tidy(() => {
-      const z = tf.tensor2d(this.zBuf, [n, this.g.zDim]);
-      const embeddingT = tf.tensor2d(embedding, [n, this.config.discriminator.tEmbedDim]);
+      const embeddingT = tf.tensor2d(fakeDiffusion.embedding, [n, this.config.discriminator.tEmbedDim]);
+      const labels = fakeDraw.labels ? tf.tensor1d(fakeDraw.labels, 'int32') : undefined;
       const { value, grads } = tf.variableGrads(() => {
-        const y = this.diffuseFake(this.g.apply(z), fakeDraw?.draw ?? null);
-        return generatorLoss(loss, this.d.apply(y, embeddingT));
+        const g = this.generate(fakeDraw, n, { training: true });
+        const y = fakeDiffusion.draw ? diffuseTensor(g, fakeDiffusion.draw) : g;
+        const judgement = this.d.judge(y, embeddingT, labels);
+        const adversarial = generatorLoss(loss, judgement.logits);
+        const info = this.info(judgement, fakeDraw, n);
+        return info ? tf.add(adversarial, info) : adversarial;
       }, this.gVars);
       this.ema.update(this.optG.apply(grads));
       this.deviceSums.assign(tf.add(this.deviceSums, tf.mul(this.lossGSlot, value)));
@@ -297,37 +383,37 @@ export class Trainer {
     return stats;
   }
 
-  /** Samples n points from G (the EMA by default) for a fixed seed. [n, 2] */
+  /**
+   * n samples [n, ...sampleShape] from G (the EMA by default, batch norm in inference mode),
+   * with z, labels and codes drawn from `seed`; labels cycle through the classes so a grid
+   * shows every class.
+   */
   sample(n: number, seed: number, useEma = true): Float32Array {
     const rng = new Rng(seed);
-    const out = new Float32Array(n * DATA_DIM);
-    const chunk = 4096;
+    const out = new Float32Array(n * this.featureSize);
+    const chunk = Math.max(1, Math.floor(2 ** 20 / this.featureSize));
     for (let start = 0; start < n; start += chunk) {
       const m = Math.min(chunk, n - start);
-      const z = rng.fillNormal(new Float32Array(m * this.g.zDim));
+      const draw = this.drawFake(rng, m);
+      if (draw.labels) for (let i = 0; i < m; i++) draw.labels[i] = (start + i) % this.numClasses;
       const x = tf.tidy(() =>
-        this.g.apply(tf.tensor2d(z, [m, this.g.zDim]), useEma ? this.ema.weights() : undefined),
+        this.generate(draw, m, { training: false, params: useEma ? this.ema.weights() : undefined }),
       );
-      out.set(x.dataSync(), start * DATA_DIM);
+      out.set(x.dataSync(), start * this.featureSize);
       x.dispose();
     }
     return out;
   }
 
-  /** Sample metrics on evalSamples points from the EMA of G, always from the same z. */
-  evaluate(): EvalStats {
-    const samples = this.sample(this.config.evalSamples, this.config.seed ^ EVAL_SEED_SALT);
-    if (!samples.every(Number.isFinite))
-      throw new DivergenceError(this.step, 'generator produced non-finite samples');
-    const metrics: Record<string, number> = {};
-    if (this.data.modes) {
-      const m = modeMetrics(samples, this.data.modes);
-      metrics.modes = m.modes;
-      metrics.hqFraction = m.hqFraction;
-      if (m.reverseKl !== null) metrics.reverseKl = m.reverseKl;
+  /** The evaluator's metrics and artifacts for the EMA generator, always from the same latents. */
+  evaluate(): Evaluation {
+    if (!this.evaluator) throw new Error('this session has no dataset to evaluate against');
+    try {
+      return this.evaluator.evaluate((n, seed) => this.sample(n, seed), this.step);
+    } catch (err) {
+      if (err instanceof NonFiniteSamplesError) throw new DivergenceError(this.step, err.message);
+      throw err;
     }
-    metrics.energyDistance = energyDistance(samples.subarray(0, REFERENCE_POINTS * DATA_DIM), this.reference);
-    return { step: this.step, metrics, samples };
   }
 
   getState(): TrainingState {
@@ -337,9 +423,12 @@ export class Trainer {
       dSteps: this.dSteps,
       rng: this.rng.getState(),
       adaptive: this.diffusion ? this.diffusion.getState() : null,
-      dataCursor: this.data.getCursor(),
+      dataCursor: this.data?.getCursor() ?? null,
       pending: { ...this.pending },
+      sampleShape: this.sampleShape,
+      numClasses: this.numClasses,
       g: readParams(this.g.params),
+      gState: readParams(this.g.state),
       d: readParams(this.d.params),
       ema: this.ema.read(),
       optG: this.optG.getState(),
@@ -358,7 +447,13 @@ export class Trainer {
   }
 
   setState(state: TrainingState): void {
+    if (state.sampleShape && state.sampleShape.join('x') !== this.sampleShape.join('x')) {
+      throw new Error(
+        `checkpoint is for samples of shape [${state.sampleShape}], the config gives [${this.sampleShape}]`,
+      );
+    }
     writeParams(this.g.params, state.g);
+    writeParams(this.g.state, state.gState ?? {});
     writeParams(this.d.params, state.d);
     this.ema.write(state.ema);
     this.optG.setState(state.optG);
@@ -369,7 +464,7 @@ export class Trainer {
         throw new Error('checkpoint has no diffusion state but the config is diffusion-gan');
       this.diffusion.setState(state.adaptive);
     }
-    this.data.setCursor(state.dataCursor);
+    this.data?.setCursor(state.dataCursor);
     this.pending = { ...state.pending };
     this.step = state.step;
     this.dSteps = state.dSteps;
@@ -377,6 +472,7 @@ export class Trainer {
 
   dispose(): void {
     disposeParams(this.g.params);
+    disposeParams(this.g.state);
     disposeParams(this.d.params);
     this.ema.dispose();
     this.optG.dispose();

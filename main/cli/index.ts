@@ -16,13 +16,14 @@ import path from 'node:path';
 import { UserError } from '../../core/api/errors';
 import { type ProgressHooks, TrainingService, type TrainResult } from '../../core/api/training-service';
 import { runBench } from '../../core/bench/bench';
+import { encodeGridPng } from '../../core/data/images/png-encode';
 import { pointSource } from '../../core/data/points2d';
 import { initBackend } from '../../core/engine/backend';
 import { scatterPng } from '../../core/render/scatter-png';
 import { RunStore, StoreError } from '../../core/store';
 import { configFields, parseConfig } from '../../core/train/config';
 import { PRESETS } from '../../core/train/presets';
-import { samplePoints } from '../../core/train/sampling';
+import { sampleCheckpoint } from '../../core/train/sampling';
 import { decodeState } from '../../core/train/state-codec';
 import type { TrainingState } from '../../core/train/trainer';
 import { type Flags, intFlag, parseFlags, requireFlag } from './args';
@@ -269,19 +270,33 @@ async function sample(argv: string[]): Promise<number> {
     const config = parseConfig(run.config);
     await initBackend(config.backend);
     const state = decodeState<TrainingState>(checkpoint.state);
-    const points = samplePoints(config, state, n, seed, !flags.raw);
+    const { values, sampleShape } = sampleCheckpoint(config, state, n, seed, !flags.raw);
+    const perSample = sampleShape.reduce((a, b) => a * b, 1);
+    const isImage = sampleShape.length === 3;
     if (ext === '.csv') {
-      const lines = ['x,y'];
-      for (let i = 0; i < n; i++) lines.push(`${points[2 * i]},${points[2 * i + 1]}`);
+      // Points as x,y; images as their H*W*C pixel values, row-major, in [0, 1].
+      const lines = isImage ? [] : ['x,y'];
+      for (let i = 0; i < n; i++) {
+        const row = values.subarray(i * perSample, (i + 1) * perSample);
+        lines.push(Array.from(row, (v) => (isImage ? ((v + 1) / 2).toFixed(4) : String(v))).join(','));
+      }
       writeAtomically(file, `${lines.join('\n')}\n`);
     } else if (ext === '.json') {
-      const rows = Array.from({ length: n }, (_, i) => [points[2 * i], points[2 * i + 1]]);
-      writeAtomically(file, JSON.stringify({ runId, step: checkpoint.step, seed, samples: rows }));
+      const rows = Array.from({ length: n }, (_, i) =>
+        Array.from(values.subarray(i * perSample, (i + 1) * perSample)),
+      );
+      writeAtomically(
+        file,
+        JSON.stringify({ runId, step: checkpoint.step, seed, sampleShape, samples: rows }),
+      );
+    } else if (isImage) {
+      const [height, width, channels] = sampleShape;
+      writeAtomically(file, encodeGridPng(values, { count: n, height, width, channels: channels as 1 | 3 }));
     } else {
       const source = config.dataset.name === 'csv' ? null : pointSource(config.dataset);
       let extent = source?.extent ?? 0;
-      if (!source) for (const v of points) extent = Math.max(extent, Math.abs(v) * 1.1);
-      writeAtomically(file, scatterPng(points, { extent, centers: source?.modes?.centers }));
+      if (!source) for (const v of values) extent = Math.max(extent, Math.abs(v) * 1.1);
+      writeAtomically(file, scatterPng(values, { extent, centers: source?.modes?.centers }));
     }
     info(`wrote ${n} samples from run ${runId} step ${checkpoint.step} to ${file}`);
     return 0;

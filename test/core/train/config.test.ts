@@ -17,7 +17,7 @@ describe('run config', () => {
       poolSize: 64,
       tSampling: 'priority',
     });
-    expect(c.generator).toEqual({ zDim: 2, width: 128, depth: 2 });
+    expect(c.generator).toEqual({ zDim: 2, width: 128, depth: 2, mappingLayers: 0 });
   });
 
   it.each([

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { pointsSampleSource } from '../../../core/data/sources';
 import { diffuseTensor, drawDiffusion } from '../../../core/diffusion/forward';
 import { initBackend } from '../../../core/engine/backend';
 import { Rng } from '../../../core/engine/rng';
@@ -16,7 +17,10 @@ const small: TrainConfigInput = {
   logEvery: 10,
   evalSamples: 200,
 };
-const make = (extra: TrainConfigInput = {}) => new Trainer(parseConfig({ ...small, ...extra }));
+const make = (extra: TrainConfigInput = {}) => {
+  const config = parseConfig({ ...small, ...extra });
+  return new Trainer(config, pointsSampleSource(config));
+};
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -71,7 +75,7 @@ describe('Trainer', () => {
         ),
         [1, 16],
       );
-      return trainer.d.apply(y, emb).dataSync()[0];
+      return trainer.d.judge(y, emb).logits.dataSync()[0];
     });
     expect(new Set(logits).size).toBe(3);
     trainer.dispose();
