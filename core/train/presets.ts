@@ -53,7 +53,8 @@ export const PRESETS: Record<string, { description: string; config: TrainConfigI
     config: { ...imageBase, model: 'gan', dataset: { name: 'mnist', size: 28 } },
   },
   shapes: {
-    description: 'procedurally drawn squares, ellipses and hearts (32x32) with known scale, rotation and position',
+    description:
+      'procedurally drawn squares, ellipses and hearts (32x32) with known scale, rotation and position',
     config: { ...imageBase, dataset: { name: 'shapes', size: 32, count: 10_000 } },
   },
   folder: {
