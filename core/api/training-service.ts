@@ -88,6 +88,18 @@ export class TrainingService {
       totalSteps: config.steps,
       backend: backend.provider,
     });
+    const skipped = trainer.data?.skipped ?? [];
+    if (skipped.length) {
+      this.store.addEvent(run.id, {
+        step: 0,
+        kind: 'data',
+        message: `${skipped.length} file${skipped.length === 1 ? '' : 's'} skipped: ${skipped
+          .slice(0, 5)
+          .map((s) => `${s.file} (${s.reason})`)
+          .join('; ')}${skipped.length > 5 ? '; ...' : ''}`,
+        data: { skipped },
+      });
+    }
     this.store.addEvent(run.id, {
       step: 0,
       kind: 'start',

@@ -9,7 +9,7 @@
 import type { Rng } from '../engine/rng';
 import * as tf from '../engine/tf';
 import { DCGAN_INIT_STD, type InitScheme, type Weights } from './conv-layers';
-import type { Params } from './params';
+import { newVariable, type Params } from './params';
 
 /** PyTorch's defaults: running <- (1 - momentum) running + momentum batch. */
 export const BN_MOMENTUM = 0.1;
@@ -31,10 +31,10 @@ export function addBatchNorm(
     scheme === 'dcgan'
       ? rng.fillNormal(new Float32Array(channels), 1, DCGAN_INIT_STD)
       : new Float32Array(channels).fill(1);
-  params[`${name}.gamma`] = tf.variable(tf.tensor1d(gamma), true, undefined, 'float32');
-  params[`${name}.beta`] = tf.variable(tf.zeros([channels]), true, undefined, 'float32');
-  state[`${name}.mean`] = tf.variable(tf.zeros([channels]), false, undefined, 'float32');
-  state[`${name}.var`] = tf.variable(tf.ones([channels]), false, undefined, 'float32');
+  params[`${name}.gamma`] = newVariable(() => tf.tensor1d(gamma));
+  params[`${name}.beta`] = newVariable(() => tf.zeros([channels]));
+  state[`${name}.mean`] = newVariable(() => tf.zeros([channels]), false);
+  state[`${name}.var`] = newVariable(() => tf.ones([channels]), false);
 }
 
 /**

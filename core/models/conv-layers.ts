@@ -10,7 +10,7 @@
 
 import type { Rng } from '../engine/rng';
 import * as tf from '../engine/tf';
-import type { Params } from './params';
+import { newVariable, type Params } from './params';
 
 /** Weights by name: a model's Params, or tensors standing in for them (EMA, checkpoints). */
 export type Weights = Record<string, tf.Tensor>;
@@ -36,7 +36,7 @@ export function initBias(rng: Rng, size: number, fanIn: number, scheme: InitSche
 }
 
 function variable(values: Float32Array, shape: number[]): tf.Variable {
-  return tf.variable(tf.tensor(values, shape, 'float32'), true, undefined, 'float32');
+  return newVariable(() => tf.tensor(values, shape, 'float32'));
 }
 
 export interface LayerInit {

@@ -22,7 +22,7 @@ import * as tf from '../engine/tf';
 import { assertLabels, oneHotLabels } from './conditioning';
 import { addConv, addLinear, conv, type InitScheme, initWeights, linear, type Weights } from './conv-layers';
 import { assertImageShape, type ImageShape, ladderOf } from './image-shape';
-import type { Params } from './params';
+import { newVariable, type Params } from './params';
 
 const LEAKY_SLOPE = 0.2;
 const KERNEL = 4;
@@ -101,11 +101,8 @@ export class DcganDiscriminator {
     this.featureDim = f;
     addLinear(this.params, rng, 'out', f, 1, { scheme });
     const addMatrix = (name: string, rows: number, cols: number, fanIn: number) => {
-      this.params[name] = tf.variable(
+      this.params[name] = newVariable(() =>
         tf.tensor2d(initWeights(rng, rows * cols, fanIn, scheme), [rows, cols]),
-        true,
-        undefined,
-        'float32',
       );
     };
     if (this.tEmbedDim) {

@@ -24,7 +24,7 @@ import { assertCodes, assertLabels, oneHotLabels } from './conditioning';
 import { addConvTranspose, convTranspose, type InitScheme, initWeights, type Weights } from './conv-layers';
 import { type ImageShape, type Ladder, ladderOf } from './image-shape';
 import { addMapping, applyMapping, type MappingShape } from './mapping';
-import type { Params } from './params';
+import { newVariable, type Params } from './params';
 
 /** Channels of G's last hidden block when a config does not say: DCGAN's ngf. */
 export const DCGAN_DEFAULT_WIDTH = 64;
@@ -120,11 +120,8 @@ export class DcganGenerator {
     const inDim = this.wDim + this.numClasses + this.infoDim;
     const w = initWeights(rng, inDim * out0, inDim, scheme);
     const rows = (name: string, from: number, count: number) => {
-      this.params[name] = tf.variable(
+      this.params[name] = newVariable(() =>
         tf.tensor2d(w.subarray(from * out0, (from + count) * out0), [count, out0]),
-        true,
-        undefined,
-        'float32',
       );
     };
     rows('fc.w', 0, this.wDim);

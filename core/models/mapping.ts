@@ -8,7 +8,7 @@
 import type { Rng } from '../engine/rng';
 import * as tf from '../engine/tf';
 import { linear, type Weights } from './conv-layers';
-import type { Params } from './params';
+import { newVariable, type Params } from './params';
 
 const LEAKY_SLOPE = 0.2;
 
@@ -35,8 +35,8 @@ export function addMapping(params: Params, rng: Rng, zDim: number, shape: Mappin
   for (let i = 0; i < shape.layers; i++) {
     const std = Math.sqrt(2 / ((1 + LEAKY_SLOPE * LEAKY_SLOPE) * inDim));
     const w = rng.fillNormal(new Float32Array(inDim * shape.wDim), 0, std);
-    params[`map${i}.w`] = tf.variable(tf.tensor2d(w, [inDim, shape.wDim]), true, undefined, 'float32');
-    params[`map${i}.b`] = tf.variable(tf.zeros([shape.wDim]), true, undefined, 'float32');
+    params[`map${i}.w`] = newVariable(() => tf.tensor2d(w, [inDim, shape.wDim]));
+    params[`map${i}.b`] = newVariable(() => tf.zeros([shape.wDim]));
     inDim = shape.wDim;
   }
 }

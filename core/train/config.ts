@@ -56,13 +56,13 @@ export const configSchema = z
           .describe(
             'CSV of x,y points (dataset.name=csv) or a folder of PNG/JPEG images (dataset.name=folder)',
           ),
-        size: z
-          .union([z.literal(28), z.literal(32), z.literal(64)])
+        size: int(28, 64)
+          .refine((v) => v === 28 || v === 32 || v === 64, 'must be 28, 32 or 64')
           .default(28)
           .describe('image side in pixels (image datasets; shapes: 32 or 64)')
           .meta({ unit: 'px' }),
-        channels: z
-          .union([z.literal(1), z.literal(3)])
+        channels: int(1, 3)
+          .refine((v) => v === 1 || v === 3, 'must be 1 (gray) or 3 (RGB)')
           .default(1)
           .describe('1 = gray, 3 = RGB (dataset.name=folder)'),
         count: int(32, 1_000_000)
@@ -181,26 +181,29 @@ export const configSchema = z
         message: `must be below diffusion.betaEnd (${d.betaEnd})`,
       });
     }
-    if (c.discriminator.tEmbedDim % 2 !== 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['discriminator', 'tEmbedDim'],
-        message: 'must be even (sin and cos pairs)',
-      });
+    const issue = (path: string[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (c.discriminator.tEmbedDim % 2 !== 0)
+      issue(['discriminator', 'tEmbedDim'], 'must be even (sin and cos pairs)');
+    const name = c.dataset.name;
+    const needsPath = name === 'csv' || name === 'folder';
+    if (needsPath && !c.dataset.path) {
+      const example = name === 'csv' ? 'points.csv' : 'my-images/';
+      issue(['dataset', 'path'], `is required with dataset.name=${name} (--set dataset.path=${example})`);
     }
-    if (c.dataset.name === 'csv' && !c.dataset.path) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['dataset', 'path'],
-        message: 'is required with dataset.name=csv (--set dataset.path=points.csv)',
-      });
+    if (!needsPath && c.dataset.path) {
+      issue(['dataset', 'path'], `only applies to dataset.name=csv or folder (it is ${name})`);
     }
-    if (c.dataset.name !== 'csv' && c.dataset.path) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['dataset', 'path'],
-        message: `only applies to dataset.name=csv (it is ${c.dataset.name})`,
-      });
+    if (name === 'shapes' && c.dataset.size === 28)
+      issue(['dataset', 'size'], 'shapes are drawn at 32 or 64 pixels');
+    if (name === 'mnist' && c.dataset.size === 64)
+      issue(['dataset', 'size'], 'MNIST is 28 pixels (or padded to 32)');
+    const imageOnly =
+      c.conditional || c.infoCategorical > 0 || c.infoContinuous > 0 || c.generator.mappingLayers > 0;
+    if (!isImageDataset(name) && imageOnly) {
+      issue(
+        ['conditional'],
+        'class conditioning, InfoGAN codes and the mapping network apply to image datasets',
+      );
     }
   });
 

@@ -33,6 +33,18 @@ describe('run config', () => {
     ],
     [{ dataset: { name: 'csv' } }, /dataset\.path: is required with dataset\.name=csv/],
     [{ discriminator: { tEmbedDim: 7 } }, /tEmbedDim: must be even/],
+    [{ dataset: { name: 'folder' } }, /dataset\.path: is required with dataset\.name=folder/],
+    [{ dataset: { name: 'mnist', path: 'x' } }, /dataset\.path: only applies to dataset\.name=csv or folder/],
+    [{ dataset: { name: 'shapes', size: 28 } }, /dataset\.size: shapes are drawn at 32 or 64 pixels/],
+    [{ dataset: { name: 'mnist', size: 30 } }, /dataset\.size: must be 28, 32 or 64/],
+    [
+      { dataset: { name: 'folder', path: 'd', channels: 2 } },
+      /dataset\.channels: must be 1 \(gray\) or 3 \(RGB\)/,
+    ],
+    [
+      { conditional: true },
+      /conditional: class conditioning, InfoGAN codes and the mapping network apply to image datasets/,
+    ],
   ])('refuses %j naming the field', (input, message) => {
     expect(() => parseConfig(input)).toThrow(message);
   });
