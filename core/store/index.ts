@@ -11,6 +11,7 @@ import {
   type LoadedCheckpoint,
   type RetentionPolicy,
 } from './checkpoints';
+import { Classifiers, type StoredClassifier } from './classifiers';
 import { type Db, openDatabase } from './db';
 import { type EventInput, type EventRow, Events } from './events';
 import { type MetricInput, type MetricPoint, type MetricQuery, Metrics } from './metrics';
@@ -26,6 +27,7 @@ export type {
   LoadedCheckpoint,
   RetentionPolicy,
 } from './checkpoints';
+export type { StoredClassifier } from './classifiers';
 export { BUSY_TIMEOUT_MS, type Db } from './db';
 export { StoreError } from './errors';
 export { EVENT_KINDS, type EventData, type EventInput, type EventKind, type EventRow } from './events';
@@ -52,6 +54,7 @@ export class RunStore {
   private readonly eventsTable: Events;
   private readonly truncator: Truncator;
   private readonly recovery: Recovery;
+  private readonly classifiers: Classifiers;
 
   /** `db` is the raw connection, for tests and one-off queries; prefer the methods. */
   private constructor(
@@ -65,6 +68,7 @@ export class RunStore {
     this.eventsTable = new Events(db);
     this.truncator = new Truncator(db);
     this.recovery = new Recovery(db, this.eventsTable);
+    this.classifiers = new Classifiers(db);
   }
 
   /** Creates the parent folder and the schema as needed. Throws StoreError with a one-line message. */
@@ -177,5 +181,17 @@ export class RunStore {
 
   loadSample(runId: number, kind: string, step: number): Sample | undefined {
     return this.samples.load(runId, kind, step);
+  }
+
+  /** The kept metric classifier for a dataset key, if one was trained. */
+  loadClassifier(key: string): StoredClassifier | undefined {
+    return this.classifiers.get(key);
+  }
+
+  saveClassifier(
+    key: string,
+    entry: { accuracy: number | null; info: Record<string, unknown>; data: Uint8Array },
+  ): void {
+    this.classifiers.put(key, entry);
   }
 }

@@ -77,6 +77,16 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX events_by_run ON events (run_id, id);
   `,
+  // 2: in-domain classifiers for image metrics, trained once per dataset and kept.
+  `
+  CREATE TABLE classifiers (
+    key TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    accuracy REAL,
+    info TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(info)),
+    data BLOB NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
