@@ -18,6 +18,7 @@ import { PRESETS, presetNames } from '../train/presets';
 import { decodeState } from '../train/state-codec';
 import { Trainer, type TrainingState } from '../train/trainer';
 import { UserError } from './errors';
+import { imageMetricsProvider, type MetricsProviderHandle } from './image-metrics-provider';
 
 export interface TrainRequest {
   preset: string;
@@ -34,7 +35,16 @@ export interface TrainResult extends LoopOutcome {
   metrics: Record<string, number | null>;
 }
 
-export type ProgressHooks = Pick<LoopHooks, 'onProgress' | 'control'>;
+export type ProgressHooks = Pick<LoopHooks, 'onProgress' | 'control'> & {
+  /** One-line notes on slow preparation (e.g. training the metrics classifier once). */
+  onStatus?(message: string): void;
+};
+
+interface Prepared {
+  trainer: Trainer;
+  backend: ActiveBackend;
+  metrics: MetricsProviderHandle | null;
+}
 
 /** Resolves a preset plus overrides to a validated config (throws UserError). */
 export function resolveConfig(request: TrainRequest): TrainConfig {
@@ -53,31 +63,36 @@ export function resolveConfig(request: TrainRequest): TrainConfig {
   }
 }
 
-async function prepareTrainer(config: TrainConfig): Promise<{ trainer: Trainer; backend: ActiveBackend }> {
-  let backend: ActiveBackend;
-  try {
-    backend = await initBackend(config.backend);
-  } catch (err) {
-    throw new UserError((err as Error).message);
-  }
-  try {
-    return { trainer: await Trainer.create(config), backend };
-  } catch (err) {
-    const name = (err as Error).name;
-    if (name === 'DataError' || name === 'ImageError') throw new UserError((err as Error).message);
-    if (/^(folder|conditional=true)/.test((err as Error).message))
-      throw new UserError((err as Error).message);
-    throw err;
-  }
-}
-
 export class TrainingService {
   constructor(private readonly store: RunStore) {}
+
+  /** Backend, metrics classifier and trainer for a config; bad data becomes a UserError. */
+  private async prepare(config: TrainConfig, hooks: ProgressHooks): Promise<Prepared> {
+    let backend: ActiveBackend;
+    try {
+      backend = await initBackend(config.backend);
+    } catch (err) {
+      throw new UserError((err as Error).message);
+    }
+    let metrics: MetricsProviderHandle | null = null;
+    try {
+      metrics = imageMetricsProvider(this.store, config, hooks.onStatus);
+      return { trainer: await Trainer.create(config, metrics ?? undefined), backend, metrics };
+    } catch (err) {
+      metrics?.dispose();
+      const name = (err as Error).name;
+      if (name === 'DataError' || name === 'ImageError') throw new UserError((err as Error).message);
+      if (/^(folder|conditional=true)/.test((err as Error).message))
+        throw new UserError((err as Error).message);
+      throw err;
+    }
+  }
 
   /** Creates a run and trains it to its budget. */
   async train(request: TrainRequest, hooks: ProgressHooks = {}): Promise<TrainResult> {
     const config = resolveConfig(request);
-    const { trainer, backend } = await prepareTrainer(config);
+    const prepared = await this.prepare(config, hooks);
+    const { trainer, backend } = prepared;
     const run = this.store.createRun({
       name: request.name ?? `${request.preset}-${config.model}-s${config.seed}`,
       preset: request.preset,
@@ -106,7 +121,7 @@ export class TrainingService {
       message: `started on ${backend.provider}`,
       data: backend.skipped.length ? { skippedBackends: backend.skipped } : null,
     });
-    return this.drive(run, trainer, backend, hooks);
+    return this.drive(run, prepared, hooks);
   }
 
   /** Continues a run from its latest checkpoint (or from scratch if it has none). */
@@ -133,12 +148,14 @@ export class TrainingService {
     } catch (err) {
       throw new UserError(`run ${runId} has a config this version cannot use: ${(err as Error).message}`);
     }
-    const { trainer, backend } = await prepareTrainer(config);
+    const prepared = await this.prepare(config, hooks);
+    const { trainer, backend } = prepared;
     if (checkpoint) {
       try {
         trainer.setState(decodeState<TrainingState>(checkpoint.state));
       } catch (err) {
         trainer.dispose();
+        prepared.metrics?.dispose();
         throw new UserError(
           `run ${runId}'s checkpoint at step ${checkpoint.step} cannot be loaded: ${(err as Error).message}`,
         );
@@ -155,7 +172,7 @@ export class TrainingService {
       kind: 'resume',
       message: `resumed from ${checkpoint ? `checkpoint at step ${fromStep}` : 'the start (no checkpoint)'} on ${backend.provider}${note}`,
     });
-    return this.drive(this.requireRun(runId), trainer, backend, hooks);
+    return this.drive(this.requireRun(runId), prepared, hooks);
   }
 
   private requireRun(runId: number): RunRow {
@@ -164,12 +181,8 @@ export class TrainingService {
     return run;
   }
 
-  private async drive(
-    run: RunRow,
-    trainer: Trainer,
-    backend: ActiveBackend,
-    hooks: ProgressHooks,
-  ): Promise<TrainResult> {
+  private async drive(run: RunRow, prepared: Prepared, hooks: ProgressHooks): Promise<TrainResult> {
+    const { trainer, backend, metrics } = prepared;
     const store = this.store;
     const runId = run.id;
     const started = Date.now();
@@ -226,9 +239,11 @@ export class TrainingService {
       store.updateRun(runId, { status: 'failed', pid: null, error: (err as Error).message });
       store.addEvent(runId, { step: trainer.step, kind: 'error', message: (err as Error).message });
       trainer.dispose();
+      metrics?.dispose();
       throw err;
     }
     trainer.dispose();
+    metrics?.dispose();
     const best = store.listCheckpoints(runId).find((c) => c.isBest);
     store.updateRun(runId, {
       status: outcome.status,

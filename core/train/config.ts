@@ -154,6 +154,12 @@ export const configSchema = z
       .describe('compute sample metrics every')
       .meta({ unit: 'steps' }),
     evalSamples: int(10, 100_000).default(2500).describe('generated samples per evaluation'),
+    imageMetrics: z
+      .boolean()
+      .default(true)
+      .describe(
+        'FID, KID, coverage, IS analogue and precision/recall in the features of a small classifier trained once per labelled dataset (MNIST, shapes)',
+      ),
     gridSize: int(1, 256)
       .default(64)
       .describe('images in each stored sample grid (fixed z, every evaluation)'),

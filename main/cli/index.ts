@@ -110,6 +110,7 @@ async function runTraining(
     const result = await start(new TrainingService(store), {
       onProgress: (p) => progress.update(formatProgress(p)),
       control: () => (signals.requested() ? 'stop' : 'run'),
+      onStatus: (message) => info(message),
     });
     progress.done();
     return reportTraining(result, Boolean(flags.json));

@@ -4,8 +4,10 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TrainingService } from '../../../core/api/training-service';
+import { loadMnist } from '../../../core/data/images/mnist';
 import { initBackend } from '../../../core/engine/backend';
 import * as tf from '../../../core/engine/tf';
+import { trainClassifier } from '../../../core/metrics/classifier';
 import { RunStore } from '../../../core/store';
 import { sampleCheckpoint } from '../../../core/train/sampling';
 import { decodeState } from '../../../core/train/state-codec';
@@ -22,6 +24,7 @@ const tiny = [
   'checkpointEvery=4',
   'evalSamples=16',
   'gridSize=9',
+  'imageMetrics=false',
 ];
 
 let dir: string;
@@ -120,5 +123,42 @@ describe('image training through the service', () => {
       expect(Array.from(b.gState[name].data), name).toEqual(Array.from(a.gState[name].data));
     }
     expect(store.latestMetrics(resumed.runId)).toEqual(store.latestMetrics(straight.runId));
+  });
+
+  it('computes classifier metrics at each evaluation with the stored classifier and ranks checkpoints by FID', async () => {
+    open();
+    // A quickly trained classifier stands in for the one a first MNIST run trains and keeps.
+    const train = loadMnist({ split: 'train' });
+    const subset = {
+      ...train,
+      count: 600,
+      images: train.images.subarray(0, 600 * 784),
+      labels: train.labels!.subarray(0, 600),
+    };
+    const { classifier, accuracy } = trainClassifier(subset, loadMnist({ split: 'test' }), {
+      seed: 1,
+      epochs: 1,
+    });
+    store.saveClassifier('mnist:28', {
+      accuracy,
+      info: classifier.info as never,
+      data: classifier.serialize(),
+    });
+    classifier.dispose();
+    const statuses: string[] = [];
+    const service = new TrainingService(store);
+    const settings = tiny.filter((s) => s !== 'imageMetrics=false').concat(['evalSamples=200']);
+    const result = await service.train(
+      { preset: 'mnist', steps: 8, settings },
+      { onStatus: (m) => statuses.push(m) },
+    );
+    expect(statuses).toEqual([]); // the stored classifier was used, none trained
+    for (const name of ['fid', 'kid', 'classCoverage', 'classKl', 'inceptionScore', 'precision', 'recall']) {
+      expect(result.metrics[name], name).toEqual(expect.any(Number));
+    }
+    expect(result.metrics.inceptionScore!).toBeGreaterThanOrEqual(1);
+    const checkpoints = store.listCheckpoints(result.runId);
+    expect(checkpoints.every((c) => c.metricName === 'fid')).toBe(true);
+    expect(checkpoints.filter((c) => c.isBest)).toHaveLength(1);
   });
 });
