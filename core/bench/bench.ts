@@ -17,6 +17,8 @@ export interface BenchResult {
   matmulGflops: number;
   /** One Diffusion-GAN training step (D step + G step) on the grid25 MLP at batch 256. */
   step2dMs: number;
+  /** The same with everything the grid25 preset adds (its lazy R1 penalty every 16 steps). */
+  step2dPresetMs: number;
   /** Tensors alive before and after the timed steps (equal when nothing leaks). */
   tensorsBefore: number;
   tensorsAfter: number;
@@ -48,11 +50,20 @@ export function runBench(options: { rounds?: number; onStage?: (stage: string) =
   options.onStage?.('matmul');
   const matmulGflops = measureMatmulGflops();
   options.onStage?.('Diffusion-GAN 2D step');
-  const config = parseConfig({ ...PRESETS.grid25.config, batch: 256, logEvery: 1_000_000 });
-  const trainer = new Trainer(config, pointsSampleSource(config));
-  const tensorsBefore = tf.memory().numTensors;
-  const step2dMs = timeTrainingStep(trainer, rounds, 40);
-  const tensorsAfter = tf.memory().numTensors;
-  trainer.dispose();
-  return { backend, matmulGflops, step2dMs, tensorsBefore, tensorsAfter };
+  const time = (overrides: object) => {
+    const config = parseConfig({ ...PRESETS.grid25.config, batch: 256, logEvery: 1_000_000, ...overrides });
+    const trainer = new Trainer(config, pointsSampleSource(config));
+    const before = tf.memory().numTensors;
+    const ms = timeTrainingStep(trainer, rounds, 48);
+    const after = tf.memory().numTensors;
+    trainer.dispose();
+    return { ms, before, after };
+  };
+  const plain = time({ r1Gamma: 0 });
+  const preset = time({});
+  const step2dMs = plain.ms;
+  const step2dPresetMs = preset.ms;
+  const tensorsBefore = plain.before;
+  const tensorsAfter = plain.after;
+  return { backend, matmulGflops, step2dMs, step2dPresetMs, tensorsBefore, tensorsAfter };
 }
