@@ -343,6 +343,77 @@ describe('wasm kernels match cpu', () => {
     }
   });
 
+  // 8+ input channels of Conv2DBackpropInput take the per-phase form (one convolution per stride
+  // phase, interleaved) when dx is a whole number of stride periods, else the combined form.
+  describe('gradients with 8+ channels (phase form of Conv2DBackpropInput)', () => {
+    for (const stride of [1, 2]) {
+      for (const pad of ['same', 'valid'] as const) {
+        for (const size of [7, 8]) {
+          it(`conv2d: stride ${stride}, ${pad}, ${size}x${size}, 8 channels, 4x4 filter`, async () => {
+            await sameOnBoth(() =>
+              tf.grads((x: tf.Tensor, f: tf.Tensor) =>
+                tf.sum(tf.tanh(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, stride, pad))),
+              )([t(80, [2, size, size, 8]), t(81, [4, 4, 8, 5])]),
+            );
+          });
+          it(`conv2dTranspose: stride ${stride}, ${pad}, ${size}x${size} output, 8 channels`, async () => {
+            const inSize = convOutSize(size, 4, stride, pad);
+            await sameOnBoth(() =>
+              tf.grads((x: tf.Tensor, f: tf.Tensor) =>
+                tf.sum(
+                  tf.tanh(
+                    tf.conv2dTranspose(x as tf.Tensor4D, f as tf.Tensor4D, [2, size, size, 8], stride, pad),
+                  ),
+                ),
+              )([t(82, [2, inSize, inSize, 6]), t(83, [4, 4, 8, 6])]),
+            );
+          });
+        }
+      }
+    }
+
+    it('odd filters, filters smaller than the stride, non-square strides, explicit padding', async () => {
+      const cases: Array<[number, number | [number, number], Pad, number[]]> = [
+        [3, 2, 'same', [2, 8, 8, 8]],
+        [5, 2, 'same', [2, 10, 6, 9]],
+        [1, 2, 'valid', [2, 8, 8, 8]],
+        [4, [2, 1], 'same', [2, 8, 5, 8]],
+        [
+          4,
+          2,
+          [
+            [0, 0],
+            [1, 2],
+            [2, 1],
+            [0, 0],
+          ],
+          [1, 9, 9, 8],
+        ],
+      ];
+      for (const [k, stride, pad, xShape] of cases) {
+        await sameOnBoth(() =>
+          tf.grads((x: tf.Tensor, f: tf.Tensor) =>
+            tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, stride, pad))),
+          )([t(84, xShape), t(85, [k, k, xShape[3], 3])]),
+        );
+      }
+    });
+
+    it('DCGAN-sized transposed convolution (batch 1 and 4, 4x4 stride 2, 16 -> 8 channels)', async () => {
+      for (const n of [1, 4]) {
+        await sameOnBoth(() =>
+          tf.conv2dTranspose(
+            t(86, [n, 4, 4, 16]) as tf.Tensor4D,
+            t(87, [4, 4, 8, 16]) as tf.Tensor4D,
+            [n, 8, 8, 8],
+            2,
+            'same',
+          ),
+        );
+      }
+    });
+  });
+
   it('second-order gradient through a conv net (penalty on d/dx, differentiated w.r.t. filters)', async () => {
     await sameOnBoth(() => {
       const x = t(50, [2, 6, 6, 1]);
