@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { cli, expectOk, lastJson } from './cli-helpers';
+
+describe('gan-studio bench', () => {
+  it('--json reports the backend and every speed figure as a positive number (values are not asserted: machines are noisy)', async () => {
+    const result = await cli(['bench', '--json']);
+    expectOk(result);
+    const report = lastJson<Record<string, unknown>>(result);
+    expect(report.backend).toMatch(/wasm/);
+    for (const key of ['matmulGflops', 'step2dMs', 'step2dPresetMs']) {
+      expect(report[key], key).toBeGreaterThan(0);
+    }
+    expect(report.tensorsAfter).toBe(report.tensorsBefore);
+  });
+});
