@@ -36,7 +36,7 @@ const HELP = `gan-studio — train GANs (Diffusion-GAN first), inspect runs, sam
   resume  --run ID [--steps N] [--db PATH] [--json]
   runs    [--db PATH] [--json]
   sample  --run ID [--checkpoint latest|best|STEP] --n N [--seed S] --out FILE(.csv|.png|.json) [--db PATH]
-  bench   [--json]
+  bench   [--rounds N] [--json]   (median of N timed rounds; default 9)
   config  list every config key (--set) with its default and allowed values
   presets list the presets
 

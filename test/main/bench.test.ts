@@ -3,7 +3,7 @@ import { cli, expectOk, lastJson } from './cli-helpers';
 
 describe('gan-studio bench', () => {
   it('--json reports the backend and every speed figure as a positive number (values are not asserted: machines are noisy)', async () => {
-    const result = await cli(['bench', '--json']);
+    const result = await cli(['bench', '--rounds', '1', '--json']);
     expectOk(result);
     const report = lastJson<Record<string, unknown>>(result);
     expect(report.backend).toMatch(/wasm/);
