@@ -309,12 +309,15 @@ async function sample(argv: string[]): Promise<number> {
 async function bench(argv: string[]): Promise<number> {
   const flags = parseFlags('bench', argv, {
     json: { type: 'boolean' },
+    rounds: { type: 'string' },
     set: { type: 'string', multiple: true },
   });
+  const rounds = intFlag(flags, 'rounds', 1, 1000);
   const backendSetting = ((flags.set as string[] | undefined) ?? []).find((s) => s.startsWith('backend='));
   const backend = await initBackend(parseConfig({ backend: backendSetting?.slice(8) ?? 'auto' }).backend);
   const progress = new ProgressLine();
   const result = runBench({
+    rounds,
     onStage: (stage) => progress.update(`bench: ${stage} on ${backend.provider}...`),
   });
   progress.done();
