@@ -4,8 +4,10 @@
  *
  * - timeDcganStep: one DCGAN training step, D step then G step, of the frozen benchmark pair
  *   (dcganBenchNets) at batch 64 on 28x28x1, non-saturating loss, the project's Adam
- *   (core/train/adam.ts, lr 2e-4, betas 0.5 / 0.999). D sees real and fake in one batch of 128,
- *   as the Trainer does; G's forward for the D step is taken outside the gradient tape.
+ *   (core/train/adam.ts, lr 2e-4, betas 0.5 / 0.999), real images uniform noise. D sees real and
+ *   fake in one batch of 128, as the Trainer does. G runs forward twice per step, as in the
+ *   Trainer: for D's fakes (outside any gradient tape) and again under G's tape (PyTorch's DCGAN
+ *   example reuses one forward for both steps).
  * - timeEdit: DcganGenerator (64x64x3 RGB, zDim 100, width 64, eval-mode batch norm) forward for
  *   ONE latent, including the dataSync of the image: what a latent-slider edit costs.
  */

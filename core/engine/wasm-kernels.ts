@@ -1,15 +1,21 @@
 /**
- * Kernels registered on the wasm backend to fill its gaps (see test/core/engine/wasm-kernels.test.ts).
+ * Kernels registered on the wasm backend to fill its gaps and replace its slow kernels (see
+ * test/core/engine/wasm-kernels.test.ts, wasm-overrides.test.ts, wasm-derived.test.ts). Each keeps
+ * matching the cpu backend.
  *
  * - BatchMatMul / _FusedMatMul: tfjs-backend-wasm only reaches XNNPACK when neither operand is
  *   transposed and the batch is 1; any transpose flag falls into a naive triple loop that is
  *   10-30x slower. Every dense layer's backward pass asks for a transposed operand, so the
- *   transpose is done explicitly (a memory-bound copy) and the plain XNNPACK path is used.
- * - Conv2DBackpropFilter: missing on wasm, so conv2d / conv2dTranspose could not be trained.
- *   It is rewritten as one XNNPACK convolution (see conv2DBackpropFilter below).
- * - Conv2DBackpropInput: the wasm kernel is a naive loop ~9x slower than the forward conv; it is
- *   conv2dTranspose's forward pass and every conv2d's input gradient, so it is replaced by one
- *   XNNPACK convolution plus a sub-pixel shuffle (see fastConv2DBackpropInput below).
+ *   transpose is done explicitly (a memory-bound copy) and the plain XNNPACK path is used; A^T b
+ *   with a one-column operand is a broadcast multiply and a row sum instead. A buffer reused as b
+ *   with another shape is copied first (tfjs caches XNNPACK's packed b on the buffer alone).
+ * - Conv2DBackpropFilter (missing on wasm) and Conv2DBackpropInput (a naive loop on wasm):
+ *   XNNPACK convolutions and matmuls, see wasm-conv.ts. Rearranged transposed-conv filters are
+ *   cached per weight buffer (wasm-derived.ts).
+ * - Identity shares its input's buffer (the engine clones every tensor it saves for a gradient).
+ * - Slice / SplitV read the input in place (wasm-slice.ts).
+ * - Sum / Mean over leading axes (bias gradients, batch-norm statistics): one average pooling.
+ * - LeakyRelu: one XNNPACK Prelu, or Step and Multiply.
  * - UnsortedSegmentSum: missing on wasm; it is the gradient of tf.gather.
  */
 
