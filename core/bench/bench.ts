@@ -10,6 +10,7 @@ import { measureMatmulGflops } from '../engine/wasm-kernels';
 import { parseConfig } from '../train/config';
 import { PRESETS } from '../train/presets';
 import { Trainer } from '../train/trainer';
+import { timeDcganStep, timeEdit } from './image-bench';
 
 export interface BenchResult {
   backend: string;
@@ -19,6 +20,10 @@ export interface BenchResult {
   step2dMs: number;
   /** The same with everything the grid25 preset adds (its lazy R1 penalty every 16 steps). */
   step2dPresetMs: number;
+  /** One DCGAN training step (D + G, non-saturating loss, Adam) at batch 64 on 28x28 (image-bench.ts). */
+  dcganStepMs: number;
+  /** G's forward for one latent at 64x64: the latency of a slider edit. */
+  editMs: number;
   /** Tensors alive before and after the timed steps (equal when nothing leaks). */
   tensorsBefore: number;
   tensorsAfter: number;
@@ -65,5 +70,18 @@ export function runBench(options: { rounds?: number; onStage?: (stage: string) =
   const step2dPresetMs = preset.ms;
   const tensorsBefore = plain.before;
   const tensorsAfter = plain.after;
-  return { backend, matmulGflops, step2dMs, step2dPresetMs, tensorsBefore, tensorsAfter };
+  options.onStage?.('DCGAN step');
+  const dcganStepMs = timeDcganStep(rounds);
+  options.onStage?.('64x64 edit');
+  const editMs = timeEdit(Math.max(rounds, 5));
+  return {
+    backend,
+    matmulGflops,
+    step2dMs,
+    step2dPresetMs,
+    dcganStepMs,
+    editMs,
+    tensorsBefore,
+    tensorsAfter,
+  };
 }
