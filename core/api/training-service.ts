@@ -82,8 +82,6 @@ export class TrainingService {
       metrics?.dispose();
       const name = (err as Error).name;
       if (name === 'DataError' || name === 'ImageError') throw new UserError((err as Error).message);
-      if (/^(folder|conditional=true)/.test((err as Error).message))
-        throw new UserError((err as Error).message);
       throw err;
     }
   }

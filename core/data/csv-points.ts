@@ -4,11 +4,10 @@
  */
 import fs from 'node:fs';
 import { EpochSampler } from './epoch-sampler';
+import { DataError } from './errors';
 import type { PointSource } from './toy2d';
 
-export class DataError extends Error {
-  override name = 'DataError';
-}
+export { DataError };
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;

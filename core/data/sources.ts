@@ -6,6 +6,7 @@ import type { Rng } from '../engine/rng';
 import type { TrainConfig } from '../train/config';
 import { isImageDataset } from '../train/config';
 import { EpochSampler } from './epoch-sampler';
+import { DataError } from './errors';
 import { loadFolder } from './images/folder';
 import { loadMnist } from './images/mnist';
 import { makeShapes } from './images/shapes';
@@ -66,7 +67,13 @@ export async function loadImageSet(config: TrainConfig): Promise<ImageSet> {
   const { name, size, channels, path, count } = config.dataset;
   if (name === 'mnist') return loadMnist({ split: 'train', size: size as 28 | 32 });
   if (name === 'shapes') return makeShapes({ size: size as 32 | 64, count, seed: config.seed });
-  return loadFolder(path ?? '', { size, channels });
+  try {
+    return await loadFolder(path ?? '', { size, channels });
+  } catch (err) {
+    // The loader's own messages are already one line naming the folder and the count.
+    if ((err as Error).name === 'ImageError') throw err;
+    throw new DataError((err as Error).message);
+  }
 }
 
 /** The source of a 2D config (synchronous: nothing to decode). */

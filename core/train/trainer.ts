@@ -7,6 +7,7 @@
  * device and are read back only every `syncEvery` steps (the adaptive controller needs r_d every
  * ada_interval minibatches, as in the official code) and at log ticks, evaluations and checkpoints.
  */
+import { DataError } from '../data/errors';
 import { type SampleSource, sampleSource } from '../data/sources';
 import { AdaptiveDiffusion, type AdaptiveState } from '../diffusion/adaptive';
 import { type DiffusionDraw, diffuseHost, diffuseTensor, drawDiffusion } from '../diffusion/forward';
@@ -140,8 +141,8 @@ export class Trainer {
     this.sampleShape = data?.sampleShape ?? shape?.sampleShape ?? [2];
     this.numClasses = config.conditional ? (data?.numClasses ?? shape?.numClasses ?? 0) : 0;
     if (config.conditional && this.numClasses < 2) {
-      throw new Error(
-        `conditional=true needs a dataset with classes; ${data?.name ?? 'this dataset'} has none`,
+      throw new DataError(
+        `conditional=true needs a dataset with classes (one sub-folder per class for folders); ${data?.name ?? 'this dataset'} has none`,
       );
     }
     this.featureSize = this.sampleShape.reduce((a, b) => a * b, 1);

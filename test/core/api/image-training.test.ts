@@ -161,4 +161,28 @@ describe('image training through the service', () => {
     expect(checkpoints.every((c) => c.metricName === 'fid')).toBe(true);
     expect(checkpoints.filter((c) => c.isBest)).toHaveLength(1);
   });
+
+  it('refuses a missing folder, a folder with too few images and conditional=true without classes in one line, creating no run', async () => {
+    const service = new TrainingService(open());
+    const few = path.join(dir, 'few');
+    fs.mkdirSync(few);
+    for (let i = 0; i < 3; i++) {
+      const png = new PNG({ width: 16, height: 16 });
+      fs.writeFileSync(path.join(few, `ok${i}.png`), PNG.sync.write(png));
+    }
+    const attempts: [string[], RegExp][] = [
+      [[`dataset.path=${path.join(dir, 'nope')}`], /^folder .*nope does not exist$/],
+      [[`dataset.path=${few}`], /^folder .*few has 3 usable images; at least 32 are needed/],
+      [
+        [`dataset.path=${few}`, 'dataset.channels=1', 'conditional=true'],
+        /few has 3 usable images|conditional=true needs a dataset with classes/,
+      ],
+    ];
+    for (const [settings, message] of attempts) {
+      await expect(
+        service.train({ preset: 'folder', steps: 2, settings: [...tiny, ...settings] }),
+      ).rejects.toThrow(message);
+    }
+    expect(store.listRuns()).toEqual([]);
+  });
 });
