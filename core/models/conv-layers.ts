@@ -59,6 +59,21 @@ export function addLinear(
     params[`${name}.b`] = variable(initBias(rng, outDim, inDim, init.scheme), [outDim]);
 }
 
+/** A filter of the given layout and fan-in, plus `name.b` [outC] unless the init says no bias. */
+function addFilter(
+  params: Params,
+  rng: Rng,
+  name: string,
+  shape: number[],
+  fanIn: number,
+  outC: number,
+  init: LayerInit,
+): void {
+  const size = shape.reduce((a, b) => a * b, 1);
+  params[`${name}.w`] = variable(initWeights(rng, size, fanIn, init.scheme), shape);
+  if (init.bias !== false) params[`${name}.b`] = variable(initBias(rng, outC, fanIn, init.scheme), [outC]);
+}
+
 /** `name.w` [k, k, in, out] (+ `name.b` [out]): a conv2d filter. */
 export function addConv(
   params: Params,
@@ -69,9 +84,7 @@ export function addConv(
   outC: number,
   init: LayerInit,
 ): void {
-  const fanIn = k * k * inC;
-  params[`${name}.w`] = variable(initWeights(rng, k * k * inC * outC, fanIn, init.scheme), [k, k, inC, outC]);
-  if (init.bias !== false) params[`${name}.b`] = variable(initBias(rng, outC, fanIn, init.scheme), [outC]);
+  addFilter(params, rng, name, [k, k, inC, outC], k * k * inC, outC, init);
 }
 
 /** `name.w` [k, k, out, in] (tfjs's conv2dTranspose layout) (+ `name.b` [out]). */
@@ -84,9 +97,7 @@ export function addConvTranspose(
   outC: number,
   init: LayerInit,
 ): void {
-  const fanIn = k * k * outC;
-  params[`${name}.w`] = variable(initWeights(rng, k * k * outC * inC, fanIn, init.scheme), [k, k, outC, inC]);
-  if (init.bias !== false) params[`${name}.b`] = variable(initBias(rng, outC, fanIn, init.scheme), [outC]);
+  addFilter(params, rng, name, [k, k, outC, inC], k * k * outC, outC, init);
 }
 
 /** x + b per channel. [N, H, W, C] */
