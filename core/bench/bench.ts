@@ -11,6 +11,7 @@ import { parseConfig } from '../train/config';
 import { PRESETS } from '../train/presets';
 import { Trainer } from '../train/trainer';
 import { timeDcganStep, timeEdit } from './image-bench';
+import { median } from './median';
 
 export interface BenchResult {
   backend: string;
@@ -27,12 +28,6 @@ export interface BenchResult {
   /** Tensors alive before and after the timed steps (equal when nothing leaks). */
   tensorsBefore: number;
   tensorsAfter: number;
-}
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Median milliseconds per step over `rounds` rounds of `stepsPerRound` steps, after warm-up. */

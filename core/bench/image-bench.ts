@@ -18,15 +18,10 @@ import { dcganBenchNets } from '../models/dcgan-bench';
 import { DcganGenerator } from '../models/dcgan-generator';
 import { disposeParams } from '../models/params';
 import { Adam } from '../train/adam';
+import { median } from './median';
 
 const BATCH = 64;
 const ADAM = { lr: 2e-4, beta1: 0.5, beta2: 0.999 };
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 /** Median ms of `run` over `rounds` timed calls after `warmup` untimed ones. */
 function timeMedian(run: () => void, rounds: number, warmup: number): number {

@@ -85,7 +85,8 @@ export function pointsReference(config: TrainConfig, source: SampleSource): Floa
 
 export interface ImageMetricsProvider {
   readonly bestMetric: { name: string; higherIsBetter: boolean } | null;
-  measure(generated: Float32Array, count: number): Record<string, number>;
+  /** Metrics of generated images [N, H, W, C] in [-1, 1]. */
+  measure(generated: Float32Array): Record<string, number>;
 }
 
 /** A sample grid from fixed latents at every tick, and classifier metrics when available. */
@@ -102,9 +103,7 @@ export function imageEvaluator(
       const grid = sample(config.gridSize, gridSeed);
       assertFinite(grid);
       const png = encodeGridPng(grid, { count: config.gridSize, height, width, channels: channels as 1 | 3 });
-      const values = metrics
-        ? metrics.measure(sample(config.evalSamples, config.seed ^ EVAL_SEED_SALT), config.evalSamples)
-        : {};
+      const values = metrics ? metrics.measure(sample(config.evalSamples, config.seed ^ EVAL_SEED_SALT)) : {};
       return { step, metrics: values, artifacts: [{ kind: 'grid', mime: 'image/png', data: png }] };
     },
   };
