@@ -38,6 +38,8 @@ export interface TrainResult extends LoopOutcome {
 export type ProgressHooks = Pick<LoopHooks, 'onProgress' | 'control'> & {
   /** One-line notes on slow preparation (e.g. training the metrics classifier once). */
   onStatus?(message: string): void;
+  /** How a run stopped by `control()` is recorded: 'paused' (the studio's Pause) or 'stopped' (default). */
+  stoppedAs?(): 'stopped' | 'paused';
 };
 
 interface Prepared {
@@ -90,8 +92,35 @@ export class TrainingService {
   async train(request: TrainRequest, hooks: ProgressHooks = {}): Promise<TrainResult> {
     const config = resolveConfig(request);
     const prepared = await this.prepare(config, hooks);
-    const { trainer, backend } = prepared;
-    const run = this.store.createRun({
+    const run = this.insertRun(request, config, prepared.backend.provider);
+    return this.startPrepared(run, prepared, hooks);
+  }
+
+  /**
+   * Writes a run row (status 'created') without loading data or a backend, so a host can show
+   * the run at once and train it elsewhere (a worker) with `trainCreated`.
+   */
+  createRun(request: TrainRequest): RunRow {
+    return this.insertRun(request, resolveConfig(request), null);
+  }
+
+  /** Trains a run made by `createRun` from step 0. */
+  async trainCreated(runId: number, hooks: ProgressHooks = {}): Promise<TrainResult> {
+    const run = this.requireRun(runId);
+    if (run.step !== 0 || this.store.loadCheckpoint(runId, 'latest')) {
+      throw new UserError(`run ${runId} has already trained; resume it instead`);
+    }
+    let config: TrainConfig;
+    try {
+      config = parseConfig(run.config);
+    } catch (err) {
+      throw new UserError(`run ${runId} has a config this version cannot use: ${(err as Error).message}`);
+    }
+    return this.startPrepared(run, await this.prepare(config, hooks), hooks);
+  }
+
+  private insertRun(request: TrainRequest, config: TrainConfig, backend: string | null): RunRow {
+    return this.store.createRun({
       name: request.name ?? `${request.preset}-${config.model}-s${config.seed}`,
       preset: request.preset,
       model: config.model,
@@ -99,8 +128,12 @@ export class TrainingService {
       config: config as unknown as Record<string, unknown>,
       seed: config.seed,
       totalSteps: config.steps,
-      backend: backend.provider,
+      backend,
     });
+  }
+
+  private async startPrepared(run: RunRow, prepared: Prepared, hooks: ProgressHooks): Promise<TrainResult> {
+    const { trainer, backend } = prepared;
     const skipped = trainer.data?.skipped ?? [];
     if (skipped.length) {
       this.store.addEvent(run.id, {
@@ -242,9 +275,10 @@ export class TrainingService {
     }
     trainer.dispose();
     metrics?.dispose();
+    const paused = outcome.status === 'stopped' && hooks.stoppedAs?.() === 'paused';
     const best = store.listCheckpoints(runId).find((c) => c.isBest);
     store.updateRun(runId, {
-      status: outcome.status,
+      status: paused ? 'paused' : outcome.status,
       pid: null,
       finishedAt: new Date().toISOString(),
       elapsedMs: elapsedBefore + Date.now() - started,
@@ -258,8 +292,8 @@ export class TrainingService {
     } else if (outcome.status === 'stopped') {
       store.addEvent(runId, {
         step: outcome.step,
-        kind: 'stop',
-        message: `stopped at step ${outcome.step}; checkpoint saved`,
+        kind: paused ? 'pause' : 'stop',
+        message: `${paused ? 'paused' : 'stopped'} at step ${outcome.step}; checkpoint saved`,
       });
     }
     return {

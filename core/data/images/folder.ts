@@ -19,6 +19,8 @@ export interface PreflightReport {
 }
 
 export const DEFAULT_MAX_ASPECT = 4;
+/** Fewer usable images than this and training refuses the folder (loadFolder's default). */
+export const DEFAULT_MIN_IMAGES = 32;
 
 /**
  * Preflight: fully decodes every candidate file (so truncation is caught, not just bad headers)
@@ -72,7 +74,7 @@ export async function loadFolder(dir: string, opts: LoadFolderOptions): Promise<
   const { size, channels } = opts;
   if (!Number.isInteger(size) || size < 1) throw new Error(`size must be a positive integer, got ${size}`);
   if (channels !== 1 && channels !== 3) throw new Error(`channels must be 1 or 3, got ${channels}`);
-  const minImages = opts.minImages ?? 32;
+  const minImages = opts.minImages ?? DEFAULT_MIN_IMAGES;
   const listing = await listFolder(dir);
   const limits = withDefaults(opts);
   const background = opts.background ?? 'white';
