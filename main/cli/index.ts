@@ -29,6 +29,7 @@ import type { TrainingState } from '../../core/train/trainer';
 import { type Flags, intFlag, parseFlags, requireFlag } from './args';
 import { defaultDbPath } from './db-path';
 import { formatProgress, ProgressLine } from './progress';
+import { serve } from './serve';
 
 const HELP = `gan-studio — train GANs (Diffusion-GAN first), inspect runs, sample
 
@@ -37,6 +38,7 @@ const HELP = `gan-studio — train GANs (Diffusion-GAN first), inspect runs, sam
   runs    [--db PATH] [--json]
   sample  --run ID [--checkpoint latest|best|STEP] --n N [--seed S] --out FILE(.csv|.png|.json) [--db PATH]
   bench   [--rounds N] [--json]   (median of N timed rounds; default 9)
+  serve   [--port P] [--db PATH]  the studio in your browser (127.0.0.1 only; port 0 = any free one)
   config  list every config key (--set) with its default and allowed values
   presets list the presets
 
@@ -362,6 +364,7 @@ const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
   bench,
   config,
   presets,
+  serve,
 };
 
 export async function main(argv: string[]): Promise<number> {
