@@ -82,7 +82,8 @@ export class DcganGenerator {
   readonly width: number;
   private readonly ladder: Ladder;
   private readonly mappingLayers: number;
-  private readonly leaky: boolean;
+  /** LeakyReLU(0.2) instead of ReLU between layers (lean inference paths must match it). */
+  readonly leaky: boolean;
 
   constructor(rng: Rng, opts: DcganGeneratorOptions) {
     const { zDim, shape, width } = opts;

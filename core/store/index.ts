@@ -13,7 +13,10 @@ import {
 } from './checkpoints';
 import { Classifiers, type StoredClassifier } from './classifiers';
 import { type Db, openDatabase } from './db';
+import { type DirectionInput, type DirectionRow, Directions } from './directions';
+import { Encoders, type StoredEncoder } from './encoders';
 import { type EventInput, type EventRow, Events } from './events';
+import { type InversionInput, type InversionRow, Inversions } from './inversions';
 import { type MetricInput, type MetricPoint, type MetricQuery, Metrics } from './metrics';
 import { Recovery } from './recovery';
 import { type NewRun, type RunFilter, type RunPatch, type RunRow, Runs } from './runs';
@@ -29,8 +32,11 @@ export type {
 } from './checkpoints';
 export type { StoredClassifier } from './classifiers';
 export { BUSY_TIMEOUT_MS, type Db } from './db';
+export type { DirectionInput, DirectionMethod, DirectionRow } from './directions';
+export type { StoredEncoder } from './encoders';
 export { StoreError } from './errors';
 export { EVENT_KINDS, type EventData, type EventInput, type EventKind, type EventRow } from './events';
+export type { InversionInput, InversionRow } from './inversions';
 export type { MetricInput, MetricPoint, MetricQuery } from './metrics';
 export { processIsAlive } from './recovery';
 export {
@@ -55,6 +61,9 @@ export class RunStore {
   private readonly truncator: Truncator;
   private readonly recovery: Recovery;
   private readonly classifiers: Classifiers;
+  private readonly inversions: Inversions;
+  private readonly directions: Directions;
+  private readonly encoders: Encoders;
 
   /** `db` is the raw connection, for tests and one-off queries; prefer the methods. */
   private constructor(
@@ -69,6 +78,9 @@ export class RunStore {
     this.truncator = new Truncator(db);
     this.recovery = new Recovery(db, this.eventsTable);
     this.classifiers = new Classifiers(db);
+    this.inversions = new Inversions(db);
+    this.directions = new Directions(db);
+    this.encoders = new Encoders(db);
   }
 
   /** Creates the parent folder and the schema as needed. Throws StoreError with a one-line message. */
@@ -193,5 +205,49 @@ export class RunStore {
     entry: { accuracy: number | null; info: Record<string, unknown>; data: Uint8Array },
   ): void {
     this.classifiers.put(key, entry);
+  }
+
+  // Inversions, edit directions and encoders (bound to a run and a checkpoint step)
+
+  /** Returns the new inversion's id. */
+  addInversion(runId: number, inversion: InversionInput): number {
+    return this.inversions.add(runId, inversion);
+  }
+
+  listInversions(runId: number): InversionRow[] {
+    return this.inversions.list(runId);
+  }
+
+  getInversion(id: number): InversionRow | undefined {
+    return this.inversions.get(id);
+  }
+
+  /** Saves directions for one checkpoint, replacing same-named ones; returns their ids. */
+  saveDirections(runId: number, checkpointStep: number, directions: DirectionInput[]): number[] {
+    return this.directions.save(runId, checkpointStep, directions);
+  }
+
+  listDirections(runId: number, checkpointStep: number): DirectionRow[] {
+    return this.directions.list(runId, checkpointStep);
+  }
+
+  getDirection(id: number): DirectionRow | undefined {
+    return this.directions.get(id);
+  }
+
+  saveEncoder(
+    runId: number,
+    checkpointStep: number,
+    entry: { info: Record<string, unknown>; data: Uint8Array },
+  ): void {
+    this.encoders.put(runId, checkpointStep, entry);
+  }
+
+  loadEncoder(runId: number, checkpointStep: number): StoredEncoder | undefined {
+    return this.encoders.get(runId, checkpointStep);
+  }
+
+  listEncoders(runId: number): Omit<StoredEncoder, 'data'>[] {
+    return this.encoders.list(runId);
   }
 }

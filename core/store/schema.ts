@@ -87,6 +87,50 @@ export const MIGRATIONS: readonly string[] = [
     data BLOB NOT NULL
   );
   `,
+  // 3: GAN inversion and latent editing (issue 4). Directions and encoders belong to one
+  // checkpoint of a run (by step): a checkpoint rewritten or deleted leaves them refusable, not wrong.
+  `
+  CREATE TABLE inversions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    checkpoint_step INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    latent_space TEXT NOT NULL CHECK (latent_space IN ('z', 'w')),
+    latent TEXT NOT NULL CHECK (json_valid(latent)),
+    steps INTEGER NOT NULL,
+    start TEXT NOT NULL,
+    psnr REAL NOT NULL,
+    ssim REAL NOT NULL,
+    elapsed_ms REAL NOT NULL,
+    loss_curve TEXT NOT NULL CHECK (json_valid(loss_curve)),
+    settings TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(settings)),
+    target_png BLOB NOT NULL,
+    reconstruction_png BLOB NOT NULL
+  );
+  CREATE INDEX inversions_by_run ON inversions (run_id, id);
+
+  CREATE TABLE directions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    checkpoint_step INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    method TEXT NOT NULL CHECK (method IN ('pca', 'sefa', 'supervised')),
+    name TEXT NOT NULL,
+    vector TEXT NOT NULL CHECK (json_valid(vector)),
+    std REAL NOT NULL,
+    info TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(info)),
+    UNIQUE (run_id, checkpoint_step, name)
+  );
+
+  CREATE TABLE encoders (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    checkpoint_step INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    info TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(info)),
+    data BLOB NOT NULL,
+    PRIMARY KEY (run_id, checkpoint_step)
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

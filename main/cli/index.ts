@@ -5,6 +5,7 @@
  *   gan-studio resume --run 3 [--steps N]
  *   gan-studio runs [--json]
  *   gan-studio sample --run 3 --n 2500 --out points.csv      (.csv | .png | .json)
+ *   gan-studio invert --run 3 --image photo.png --out inv/   (then edit inv/latent.json)
  *   gan-studio bench [--json]
  *   gan-studio config            every --set key with its default and range
  *
@@ -28,15 +29,27 @@ import { decodeState } from '../../core/train/state-codec';
 import type { TrainingState } from '../../core/train/trainer';
 import { type Flags, intFlag, parseFlags, requireFlag } from './args';
 import { defaultDbPath } from './db-path';
+import { directionsCommand, editCommand, encoderCommand, invertCommand } from './invert-commands';
 import { formatProgress, ProgressLine } from './progress';
 import { serve } from './serve';
 
-const HELP = `gan-studio — train GANs (Diffusion-GAN first), inspect runs, sample
+const HELP = `gan-studio — train GANs (Diffusion-GAN first), inspect runs, sample, invert and edit images
 
   train   --preset NAME [--set key=value ...] [--steps N] [--seed S] [--db PATH] [--json]
   resume  --run ID [--steps N] [--db PATH] [--json]
   runs    [--db PATH] [--json]
   sample  --run ID [--checkpoint latest|best|STEP] --n N [--seed S] --out FILE(.csv|.png|.json) [--db PATH]
+  invert  --run ID --image FILE --out DIR [--steps N] [--checkpoint latest|best|STEP]
+          [--start mean|encoder|random-best] [--db PATH] [--json]
+          writes target.png, reconstruction.png, latent.json, loss.csv; prints PSNR / SSIM
+  encoder --run ID [--steps N] [--checkpoint ...] [--db PATH] [--json]   train and store the
+          checkpoint's inversion encoder (for invert --start encoder)
+  directions --run ID --method pca|sefa|supervised [--k N] [--attribute factor=x|y|scale|class=K]
+          [--checkpoint ...] [--db PATH] [--json]    compute and store edit directions
+  directions --run ID --list [--checkpoint ...]    the checkpoint's directions and class/code sliders
+  edit    --run ID --latent FILE --set DIR=ALPHA ... --out FILE.png [--checkpoint ...] [--db PATH]
+          G(latent + sum ALPHA * direction); DIR is an id or name from \`directions\`, ALPHA in
+          latent units (a slider spans +-3 std)
   bench   [--rounds N] [--json]   (median of N timed rounds; default 9)
   serve   [--port P] [--db PATH]  the studio in your browser (127.0.0.1 only; port 0 = any free one)
   config  list every config key (--set) with its default and allowed values
@@ -361,6 +374,10 @@ const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
   resume,
   runs,
   sample,
+  invert: (argv) => invertCommand(argv, openStore),
+  encoder: (argv) => encoderCommand(argv, openStore),
+  directions: (argv) => directionsCommand(argv, openStore),
+  edit: (argv) => editCommand(argv, openStore),
   bench,
   config,
   presets,
