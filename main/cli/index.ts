@@ -32,6 +32,7 @@ import { defaultDbPath } from './db-path';
 import { directionsCommand, editCommand, encoderCommand, invertCommand } from './invert-commands';
 import { formatProgress, ProgressLine } from './progress';
 import { serve } from './serve';
+import { start } from './start';
 
 const HELP = `gan-studio — train GANs (Diffusion-GAN first), inspect runs, sample, invert and edit images
 
@@ -52,6 +53,7 @@ const HELP = `gan-studio — train GANs (Diffusion-GAN first), inspect runs, sam
           latent units (a slider spans +-3 std)
   bench   [--rounds N] [--json]   (median of N timed rounds; default 9)
   serve   [--port P] [--db PATH]  the studio in your browser (127.0.0.1 only; port 0 = any free one)
+  start   [--port P] [--db PATH] [--browser]  the desktop app, or browser mode without Electron
   config  list every config key (--set) with its default and allowed values
   presets list the presets
 
@@ -382,6 +384,7 @@ const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
   config,
   presets,
   serve,
+  start,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -55,7 +55,13 @@ export async function serve(argv: string[]): Promise<number> {
   const { server, stop } = await serveStudio({ port, dbPath });
   process.stdout.write(`GAN Studio: ${server.url}\n`);
   process.stderr.write(`database ${dbPath}; Ctrl-C pauses training runs (with a checkpoint) and quits\n`);
-  await new Promise<void>((resolve) => {
+  await untilSignal(stop);
+  return 0;
+}
+
+/** Waits for SIGINT/SIGTERM, then runs `stop` (pausing runs); a second signal exits at once. */
+export function untilSignal(stop: () => Promise<void>): Promise<void> {
+  return new Promise<void>((resolve) => {
     let stopping = false;
     const onSignal = () => {
       if (stopping) process.exit(130);
@@ -66,5 +72,4 @@ export async function serve(argv: string[]): Promise<number> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
-  return 0;
 }

@@ -35,7 +35,8 @@ interface ActiveRun {
   exited: Promise<void>;
 }
 
-const DEFAULT_WORKER = new URL('./worker-entry.js', import.meta.url);
+/** Resolved on use: bundled builds (no worker-entry.js beside them) always pass `workerUrl`. */
+const defaultWorker = () => new URL('./worker-entry.js', import.meta.url);
 
 export class WorkerRuns implements RunManager {
   private readonly active = new Map<number, ActiveRun>();
@@ -102,7 +103,7 @@ export class WorkerRuns implements RunManager {
     const before = store.requireRun(runId);
     // Shown as running at once; the worker's own updates follow.
     store.updateRun(runId, { status: 'running', pid: process.pid, error: null, finishedAt: null });
-    const worker = new Worker(this.options.workerUrl ?? DEFAULT_WORKER, {
+    const worker = new Worker(this.options.workerUrl ?? defaultWorker(), {
       workerData: { dbPath: this.options.dbPath, runId, ...job } satisfies WorkerJob,
     });
     let markExited = () => {};

@@ -67,8 +67,15 @@ function isFile(file: string): boolean {
   }
 }
 
+export function mimeType(file: string): string {
+  return MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
 export function sendFile(res: ServerResponse, file: string, headers: Record<string, string>): void {
-  const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-  res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': fs.statSync(file).size });
+  res.writeHead(200, {
+    ...headers,
+    'Content-Type': mimeType(file),
+    'Content-Length': fs.statSync(file).size,
+  });
   fs.createReadStream(file).pipe(res);
 }
