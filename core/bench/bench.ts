@@ -11,6 +11,7 @@ import { parseConfig } from '../train/config';
 import { PRESETS } from '../train/presets';
 import { Trainer } from '../train/trainer';
 import { timeDcganStep, timeEdit } from './image-bench';
+import { timeInvert300 } from './invert-bench';
 import { median } from './median';
 
 export interface BenchResult {
@@ -25,6 +26,8 @@ export interface BenchResult {
   dcganStepMs: number;
   /** G's forward for one latent at 64x64: the latency of a slider edit. */
   editMs: number;
+  /** One 300-step inversion at 28x28 (invert-bench.ts). */
+  invert300Ms: number;
   /** Tensors alive before and after the timed steps (equal when nothing leaks). */
   tensorsBefore: number;
   tensorsAfter: number;
@@ -69,6 +72,9 @@ export function runBench(options: { rounds?: number; onStage?: (stage: string) =
   const dcganStepMs = timeDcganStep(rounds);
   options.onStage?.('64x64 edit');
   const editMs = timeEdit(Math.max(rounds, 5));
+  options.onStage?.('300-step inversion');
+  // Each round takes seconds: at most 5.
+  const invert300Ms = timeInvert300(Math.min(rounds, 5));
   return {
     backend,
     matmulGflops,
@@ -76,6 +82,7 @@ export function runBench(options: { rounds?: number; onStage?: (stage: string) =
     step2dPresetMs,
     dcganStepMs,
     editMs,
+    invert300Ms,
     tensorsBefore,
     tensorsAfter,
   };

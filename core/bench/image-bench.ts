@@ -8,12 +8,14 @@
  *   fake in one batch of 128, as the Trainer does. G runs forward twice per step, as in the
  *   Trainer: for D's fakes (outside any gradient tape) and again under G's tape (PyTorch's DCGAN
  *   example reuses one forward for both steps).
- * - timeEdit: DcganGenerator (64x64x3 RGB, zDim 100, width 64, eval-mode batch norm) forward for
- *   ONE latent, including the dataSync of the image: what a latent-slider edit costs.
+ * - timeEdit: DcganGenerator (64x64x3 RGB, zDim 100, width 64) forward for ONE latent through
+ *   the inference path edits use (core/invert/folded-generator.ts: eval-mode batch norm folded
+ *   into the layers), including the dataSync of the image: what a latent-slider edit costs.
  */
 
 import { Rng } from '../engine/rng';
 import * as tf from '../engine/tf';
+import { FoldedGenerator } from '../invert/folded-generator';
 import { dcganBenchNets } from '../models/dcgan-bench';
 import { DcganGenerator } from '../models/dcgan-generator';
 import { disposeParams } from '../models/params';
@@ -130,17 +132,19 @@ export function editHarness(seed = 1): EditHarness {
   const g = untracked(
     () => new DcganGenerator(rng, { zDim: 100, shape: { height: 64, width: 64, channels: 3 }, width: 64 }),
   );
+  const folded = new FoldedGenerator(g);
+  disposeParams(g.params);
+  disposeParams(g.state);
   const zHost = rng.fillNormal(new Float32Array(100));
   return {
     forward() {
-      const x = tf.tidy(() => g.apply(tf.tensor2d(zHost, [1, 100]), { training: false }));
+      const x = tf.tidy(() => folded.synthesize(tf.tensor2d(zHost, [1, 100])));
       const values = x.dataSync() as Float32Array;
       x.dispose();
       return values;
     },
     dispose() {
-      disposeParams(g.params);
-      disposeParams(g.state);
+      folded.dispose();
     },
   };
 }

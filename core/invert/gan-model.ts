@@ -13,6 +13,7 @@ import { UserError } from '../api/errors';
 import { Rng } from '../engine/rng';
 import * as tf from '../engine/tf';
 import { sampleInfoCodes } from '../models/conditioning';
+import { conv } from '../models/conv-layers';
 import { DcganDiscriminator } from '../models/dcgan-discriminator';
 import { DcganGenerator } from '../models/dcgan-generator';
 import type { ImageShape } from '../models/image-shape';
@@ -43,6 +44,29 @@ export interface LatentStats {
   normStd: number;
 }
 
+const LEAKY_SLOPE = 0.2;
+
+/** Copies of D's conv weights; conv0's bias gains W_t emb(0), the bias D adds for clean inputs. */
+function cleanFeatureWeights(
+  d: DcganDiscriminator,
+  tEmbedDim: number,
+  blocks: number,
+): Record<string, tf.Tensor> {
+  return tf.tidy(() => {
+    const out: Record<string, tf.Tensor> = {};
+    for (let i = 0; i < blocks; i++) {
+      out[`conv${i}.w`] = tf.clone(d.params[`conv${i}.w`]);
+      out[`conv${i}.b`] = tf.clone(d.params[`conv${i}.b`]);
+    }
+    if (tEmbedDim) {
+      const emb = tf.tensor2d(embedSteps(new Int32Array(1), tEmbedDim), [1, tEmbedDim]);
+      const tBias = tf.reshape(tf.matMul(emb, d.params['t.bias'] as tf.Tensor2D), [-1]);
+      out['conv0.b'] = tf.add(out['conv0.b'], tBias);
+    }
+    return out;
+  });
+}
+
 /** Latents drawn to estimate w's mean and spread (StyleGAN2's projector uses 10,000). */
 const STATS_SAMPLES = 10_000;
 const STATS_BATCH = 1000;
@@ -53,7 +77,9 @@ export class GanModel {
   readonly generator: FoldedGenerator;
   private readonly g: DcganGenerator;
   private readonly d: DcganDiscriminator;
-  private readonly tEmbedDim: number;
+  /** D's conv weights with the t = 0 embedding's bias folded into the first block (features.ts). */
+  private readonly featureWeights: Record<string, tf.Tensor>;
+  private readonly featureBlocks: number;
   private statsCache: LatentStats | null = null;
   private disposed = false;
 
@@ -91,7 +117,6 @@ export class GanModel {
       infoCategorical: config.infoCategorical,
       infoContinuous: config.infoContinuous,
     });
-    this.tEmbedDim = config.discriminator.tEmbedDim;
     try {
       // The EMA weights are what the run's samples show; batch-norm statistics are G's.
       writeParams(this.g.params, state.ema);
@@ -102,6 +127,8 @@ export class GanModel {
       throw err;
     }
     this.generator = new FoldedGenerator(this.g);
+    this.featureBlocks = Object.keys(this.d.params).filter((k) => /^conv\d+\.w$/.test(k)).length;
+    this.featureWeights = cleanFeatureWeights(this.d, config.discriminator.tEmbedDim, this.featureBlocks);
     this.layout = {
       space: gc.mappingLayers ? 'w' : 'z',
       dim: this.g.wDim,
@@ -117,13 +144,19 @@ export class GanModel {
     return this.generator.synthesize(u);
   }
 
-  /** D's conv-block activations for clean (t = 0) images: the perceptual feature space. */
+  /**
+   * D's conv-block activations for clean (t = 0) images: the perceptual feature space. The same
+   * values as DcganDiscriminator.apply(x, embedding of t = 0).features, without the logit heads
+   * and with the t-embedding's constant bias precomputed: fewer ops per projector step.
+   */
   features(x: tf.Tensor4D): tf.Tensor4D[] {
-    const n = x.shape[0];
-    const emb = tf.tensor2d(embedSteps(new Int32Array(n), this.tEmbedDim), [n, this.tEmbedDim]);
-    // Labels only reach D's projection head, after the features: any class will do.
-    const labels = this.d.numClasses ? tf.zeros([n], 'int32') : undefined;
-    return this.d.apply(x, emb, { labels: labels as tf.Tensor1D | undefined }).features;
+    const out: tf.Tensor4D[] = [];
+    let h = x;
+    for (let i = 0; i < this.featureBlocks; i++) {
+      h = tf.leakyRelu(conv(this.featureWeights, `conv${i}`, h, 2), LEAKY_SLOPE);
+      out.push(h);
+    }
+    return out;
   }
 
   /**
@@ -240,5 +273,6 @@ export class GanModel {
     disposeParams(this.g.params);
     disposeParams(this.g.state);
     disposeParams(this.d.params);
+    for (const t of Object.values(this.featureWeights ?? {})) t.dispose();
   }
 }

@@ -347,6 +347,7 @@ async function bench(argv: string[]): Promise<number> {
     out(`  with the preset's lazy R1     ${result.step2dPresetMs.toFixed(2)} ms`);
     out(`DCGAN step (b=64, 28x28)      ${result.dcganStepMs.toFixed(1)} ms`);
     out(`edit: G forward, 1 latent 64x64 ${result.editMs.toFixed(2)} ms`);
+    out(`inversion, 300 steps, 28x28    ${result.invert300Ms.toFixed(0)} ms`);
     out(`tensors before/after          ${result.tensorsBefore}/${result.tensorsAfter}`);
   }
   return 0;

@@ -7,7 +7,14 @@ describe('gan-studio bench', () => {
     expectOk(result);
     const report = lastJson<Record<string, unknown>>(result);
     expect(report.backend).toMatch(/wasm/);
-    for (const key of ['matmulGflops', 'step2dMs', 'step2dPresetMs', 'dcganStepMs', 'editMs']) {
+    for (const key of [
+      'matmulGflops',
+      'step2dMs',
+      'step2dPresetMs',
+      'dcganStepMs',
+      'editMs',
+      'invert300Ms',
+    ]) {
       expect(report[key], key).toBeGreaterThan(0);
     }
     expect(report.tensorsAfter).toBe(report.tensorsBefore);
