@@ -37,6 +37,7 @@ export default defineConfig({
           pool: 'forks',
           testTimeout: 900_000,
           hookTimeout: 300_000,
+          expect: { poll: { timeout: 15_000, interval: 200 } },
         },
       },
     ],

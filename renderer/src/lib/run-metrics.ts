@@ -32,9 +32,12 @@ export class RunMetrics {
     return [...this.series.keys()];
   }
 
-  /** Forgets everything (a resumed run rewrites rows after its checkpoint). */
+  /**
+   * Empties every series in place (a resumed run rewrites rows after its checkpoint); the
+   * Series objects stay, since charts hold them.
+   */
   clear(): void {
-    this.series.clear();
+    for (const s of this.series.values()) s.clear();
   }
 
   /** Fetches new points; returns how many were added. */

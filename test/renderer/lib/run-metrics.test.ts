@@ -41,4 +41,22 @@ describe('RunMetrics.poll', () => {
     expect(Array.from(m.get('lossG').steps.subarray(0, 4))).toEqual([100, 200, 300, 400]);
     expect(await m.poll()).toBe(0);
   });
+
+  it('clear() empties the series in place, so charts holding them see the refetch', async () => {
+    const t = table([
+      { name: 'T', step: 10, value: 5 },
+      { name: 'T', step: 20, value: 6 },
+    ]);
+    const m = new RunMetrics(t.fetch);
+    const held = m.get('T');
+    await m.poll();
+    expect(held.length).toBe(2);
+    m.clear();
+    expect(held.length).toBe(0);
+    t.rows.splice(1, 1, { name: 'T', step: 15, value: 7 });
+    await m.poll();
+    expect(t.calls.at(-1)?.since).toBeUndefined();
+    expect(m.get('T')).toBe(held);
+    expect(Array.from(held.steps.subarray(0, held.length))).toEqual([10, 15]);
+  });
 });
