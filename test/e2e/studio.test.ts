@@ -26,9 +26,9 @@ let page: Page;
 let dir: string;
 const pageErrors: string[] = [];
 
-async function shot(name: string): Promise<void> {
+async function shot(name: string, fullPage = false): Promise<void> {
   await page.waitForTimeout(300); // let the last animation frame paint
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
 }
 
 /** A top navigation link (pages may link to the same place in their text). */
@@ -290,7 +290,7 @@ describe('GAN Studio in Chromium (browser mode)', () => {
 
   it('opens Invert & edit on the image run from its checkpoints', async () => {
     await page.getByRole('tab', { name: 'Checkpoints' }).click();
-    await page.getByRole('link', { name: 'Invert with this' }).first().click();
+    await page.getByRole('link', { name: 'Invert with this' }).last().click();
     await page.waitForURL(/#\/invert\?run=\d+/);
     // A 32x32 gray square as the target.
     const png = new PNG({ width: 32, height: 32 });
@@ -312,9 +312,10 @@ describe('GAN Studio in Chromium (browser mode)', () => {
         .first()
         .waitFor({ timeout: 120_000 })
         .then(() => 'error' as const),
+      // The quality line appears once the inversion is done (its latent is then editable).
       page
-        .getByAltText('Generator reconstruction of the target')
-        .waitFor({ timeout: 120_000 })
+        .getByText(/PSNR [\d.]+ dB · SSIM/)
+        .waitFor({ timeout: 300_000 })
         .then(() => 'ok' as const),
     ]);
     if (outcome === 'error') {
@@ -327,13 +328,36 @@ describe('GAN Studio in Chromium (browser mode)', () => {
     await page.getByRole('button', { name: 'Compute directions' }).click();
     const slider = page.locator('.slider input[type=range]').first();
     await slider.waitFor({ timeout: 120_000 });
-    const before = await page.getByTestId('edited').getAttribute('src');
+    // Every answered edit re-renders the image; latest-wins sends fewer requests than key presses.
+    const edits: number[] = [];
+    page.on('response', (r) => {
+      if (r.url().endsWith('/api/edit')) edits.push(r.status());
+    });
     await slider.focus();
-    for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowRight');
-    await expect
-      .poll(() => page.getByTestId('edited').getAttribute('src'), { timeout: 30_000 })
-      .not.toBe(before);
-    await shot('invert');
+    for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowRight');
+    await expect.poll(() => slider.inputValue()).not.toBe('0');
+    await expect.poll(() => edits.length, { timeout: 30_000 }).toBeGreaterThan(0);
+    await page.waitForTimeout(2000);
+    expect(edits.every((status) => status === 200)).toBe(true);
+    expect(edits.length).toBeLessThanOrEqual(40);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    console.log(`slider: 40 key presses, ${edits.length} edit requests answered`);
+    // Interpolation strip from this inversion to a random latent.
+    await page.getByRole('button', { name: 'Interpolate' }).click();
+    await page.getByAltText('Interpolation strip').waitFor({ timeout: 60_000 });
+    await shot('invert', true);
+  });
+
+  it('switches to the dark theme and keeps it after a reload', async () => {
+    await nav('Runs').click();
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.reload();
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.getByTestId('runs-table').waitFor();
+    await shot('runs-dark');
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
   });
 
   it('had no errors in the page', () => {
