@@ -5,7 +5,7 @@
  */
 
 import { downsampleMinMax, type Series } from './series';
-import { emaSmooth } from './smoothing';
+import { IncrementalEma } from './smoothing';
 
 export interface ChartLine {
   label: string;
@@ -32,6 +32,18 @@ export function fullRange(lines: ChartLine[]): [number, number] | null {
   return lo <= hi ? [lo, hi] : null;
 }
 
+// One smoother per (series, line) so each redraw only smooths the points appended since the last.
+const smoothers = new WeakMap<ChartLine, IncrementalEma>();
+
+function smoothed(line: ChartLine): Float64Array {
+  let ema = smoothers.get(line);
+  if (!ema) {
+    ema = new IncrementalEma();
+    smoothers.set(line, ema);
+  }
+  return ema.update(line.series.values, line.series.length, line.smooth ?? 0);
+}
+
 export function buildChartData(
   lines: ChartLine[],
   range: [number, number] | null,
@@ -40,7 +52,7 @@ export function buildChartData(
   const r = range ?? fullRange(lines);
   if (!r) return { xs: [], ys: lines.map(() => []) };
   const parts = lines.map((l) => {
-    const ys = l.smooth ? emaSmooth(l.series.values, l.smooth, l.series.length) : l.series.values;
+    const ys = l.smooth ? smoothed(l) : l.series.values;
     return downsampleMinMax(l.series.steps, ys, l.series.length, r[0], r[1], pixels);
   });
   // Join on the union of steps; lines logged together share steps, so this is usually a copy.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emaSmooth } from '../../../renderer/src/lib/smoothing';
+import { emaSmooth, IncrementalEma } from '../../../renderer/src/lib/smoothing';
 
 describe('emaSmooth', () => {
   it('is the identity at weight 0', () => {
@@ -36,5 +36,21 @@ describe('emaSmooth', () => {
     expect(out.length).toBe(3);
     expect(Number.isNaN(out[1])).toBe(true);
     expect(out[2]).toBeCloseTo(1, 12);
+  });
+});
+
+describe('IncrementalEma', () => {
+  it('gives the same values appended piecewise as smoothed at once, and starts over on a new weight or a shrink', () => {
+    const all = new Float64Array(1000);
+    for (let i = 0; i < all.length; i++) all[i] = Math.sin(i / 10) + (i % 7) / 7;
+    all[500] = Number.NaN;
+    const ema = new IncrementalEma();
+    for (const n of [1, 10, 11, 400, 999, 1000]) {
+      const out = ema.update(all, n, 0.9);
+      expect(Array.from(out.subarray(0, n))).toEqual(Array.from(emaSmooth(all, 0.9, n)));
+    }
+    expect(Array.from(ema.update(all, 1000, 0.5).subarray(0, 1000))).toEqual(Array.from(emaSmooth(all, 0.5)));
+    const other = new Float64Array([5, 5, 5]);
+    expect(Array.from(ema.update(other, 3, 0.5).subarray(0, 3))).toEqual([5, 5, 5]);
   });
 });
