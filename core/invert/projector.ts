@@ -3,7 +3,8 @@
  * whose image G(u) matches a target.
  *
  * - Start: the mean latent (w_avg, or 0 in z), an encoder's guess, or the best of K random
- *   latents by pixel error.
+ *   latents by pixel error; with `restarts` > 1 the next-best random latents run as extra
+ *   chains in the same batch and the best chain wins.
  * - Adam on u (betas 0.9 / 0.999) with the lr ramped up then cosine-ramped down, and Gaussian
  *   noise added to u that decays to zero by 75% of the steps (schedule.ts).
  * - Loss = pixelWeight * MSE(G(u), target) + featureWeight * sum over D's conv blocks of the
@@ -33,8 +34,14 @@ export interface ProjectorOptions {
   pixelWeight?: number;
   featureWeight?: number;
   priorWeight?: number;
-  /** Random latents tried by 'random-best'. */
+  /** Random latents drawn to pick random starts from (by pixel error). */
   candidates?: number;
+  /**
+   * Chains optimised side by side in one batch (a DCGAN's z landscape has dead-ReLU regions a
+   * single chain can fall into): the first starts at the start method's latent, the others at
+   * the best random latents; the chain with the lowest loss wins. 1 = the start method alone.
+   */
+  restarts?: number;
   /** Seeds the latent noise and the random starts. */
   seed?: number;
   /** Steps between reconstructions passed to onProgress. */
@@ -69,7 +76,8 @@ export const PROJECTOR_DEFAULTS = {
   pixelWeight: 1,
   featureWeight: 0.1,
   priorWeight: 1e-3,
-  candidates: 32,
+  candidates: 64,
+  restarts: 4,
   previewEvery: 10,
 } as const;
 
@@ -105,9 +113,12 @@ export function project(model: GanModel, target: Float32Array, opts: ProjectorOp
   const featureWeight = opts.featureWeight ?? PROJECTOR_DEFAULTS.featureWeight;
   const priorWeight = opts.priorWeight ?? PROJECTOR_DEFAULTS.priorWeight;
   const previewEvery = opts.previewEvery ?? PROJECTOR_DEFAULTS.previewEvery;
+  const chains = opts.restarts ?? PROJECTOR_DEFAULTS.restarts;
+  if (!Number.isInteger(chains) || chains < 1) throw new Error(`restarts must be at least 1, got ${chains}`);
   const rng = new Rng(opts.seed ?? 0);
   const stats = model.stats();
-  const start = startLatent(model, target, opts, rng);
+  const starts = startLatents(model, target, opts, chains, rng);
+  const per = target.length;
 
   const kept: tf.Tensor[] = [];
   const keep = <T extends tf.Tensor>(t: T): T => {
@@ -119,59 +130,73 @@ export function project(model: GanModel, target: Float32Array, opts: ProjectorOp
     const targetFeatures = featureWeight > 0 ? tf.tidy(() => model.features(targetT)).map(keep) : [];
     const mean = keep(tf.tensor2d(stats.mean, [1, total]));
     const invStd = keep(tf.tidy(() => tf.div(1, tf.tensor2d(stats.std, [1, total]))));
-    const latent = keep(newVariable(() => tf.tensor2d(start, [1, total])));
-    const m = keep(newVariable(() => tf.zeros([1, total]), false));
-    const v = keep(newVariable(() => tf.zeros([1, total]), false));
-    const noiseHost = new Float32Array(total);
+    const latent = keep(newVariable(() => tf.tensor2d(starts, [chains, total])));
+    const m = keep(newVariable(() => tf.zeros([chains, total]), false));
+    const v = keep(newVariable(() => tf.zeros([chains, total]), false));
+    const noiseHost = new Float32Array(chains * total);
     const lossCurve: number[] = [];
+    let best = 0;
 
     for (let step = 0; step < steps; step++) {
       if (opts.signal?.aborted) throw new AbortError();
       const lr = learningRate(step, steps, schedule);
       const sigma = noiseScale(step, steps, stats.normStd, schedule);
       // Noise on the z / w part only: class and code coordinates are not sampled around.
-      if (sigma > 0) rng.fillNormal(noiseHost.subarray(0, dim), 0, sigma);
-      else noiseHost.fill(0);
+      noiseHost.fill(0);
+      if (sigma > 0) {
+        for (let c = 0; c < chains; c++)
+          rng.fillNormal(noiseHost.subarray(c * total, c * total + dim), 0, sigma);
+      }
       const preview = (step + 1) % previewEvery === 0 || step === steps - 1;
       let image: tf.Tensor | null = null;
-      let pixel: tf.Tensor | null = null;
+      let perChain: tf.Tensor | null = null;
       const readout = tf.tidy(() => {
-        const noise = tf.tensor2d(noiseHost, [1, total]);
-        const { value, grads } = tf.variableGrads(() => {
-          const x = model.synthesize(tf.add(latent, noise) as tf.Tensor2D);
-          const pix = tf.mean(tf.square(tf.sub(x, targetT)));
-          pixel = tf.keep(pix);
+        const noise = tf.tensor2d(noiseHost, [chains, total]);
+        const { grads } = tf.variableGrads(() => {
+          const x = model.synthesize(tf.add(latent, noise) as tf.Tensor2D); // [R, H, W, C]
+          const pix = tf.mean(tf.square(tf.sub(x, targetT)), [1, 2, 3]); // [R]
           if (preview) image = tf.keep(x);
           let loss = tf.mul(pix, pixelWeight);
           if (featureWeight > 0) {
             model.features(x).forEach((f, i) => {
-              loss = tf.add(loss, tf.mul(tf.mean(tf.square(tf.sub(f, targetFeatures[i]))), featureWeight));
+              const d = tf.mean(tf.square(tf.sub(f, targetFeatures[i])), [1, 2, 3]);
+              loss = tf.add(loss, tf.mul(d, featureWeight));
             });
           }
           if (priorWeight > 0) {
-            const prior = tf.mean(tf.square(tf.mul(tf.sub(latent, mean), invStd)));
+            const prior = tf.mean(tf.square(tf.mul(tf.sub(latent, mean), invStd)), 1);
             loss = tf.add(loss, tf.mul(prior, priorWeight));
           }
-          return loss as tf.Scalar;
+          perChain = tf.keep(tf.concat([loss, pix]));
+          // Chains are independent: the sum gives each its own gradient.
+          return tf.sum(loss) as tf.Scalar;
         }, [latent]);
         adamStep(latent, m, v, grads[latent.name], lr, step + 1);
-        return tf.stack([value, pixel as unknown as tf.Scalar]);
+        return perChain as unknown as tf.Tensor;
       });
-      const [loss, pix] = readout.dataSync();
+      const values = readout.dataSync() as Float32Array;
       readout.dispose();
-      (pixel as tf.Tensor | null)?.dispose();
+      best = argmin(values.subarray(0, chains));
+      const loss = values[best];
       lossCurve.push(loss);
       let reconstruction: Float32Array | undefined;
       if (image) {
-        reconstruction = (image as tf.Tensor).dataSync() as Float32Array;
+        const all = (image as tf.Tensor).dataSync() as Float32Array;
+        reconstruction = all.slice(best * per, (best + 1) * per);
         (image as tf.Tensor).dispose();
       }
-      opts.onProgress?.({ step: step + 1, steps, loss, psnr: psnrFromMse(pix / 4), reconstruction });
+      opts.onProgress?.({
+        step: step + 1,
+        steps,
+        loss,
+        psnr: psnrFromMse(values[chains + best] / 4),
+        reconstruction,
+      });
     }
-    const final = latent.dataSync() as Float32Array;
+    const final = (latent.dataSync() as Float32Array).slice(best * total, (best + 1) * total);
     const reconstruction = model.render(final);
     return {
-      latent: Float32Array.from(final),
+      latent: final,
       reconstruction,
       lossCurve,
       psnr: psnr(reconstruction, target),
@@ -183,6 +208,13 @@ export function project(model: GanModel, target: Float32Array, opts: ProjectorOp
   }
 }
 
+function argmin(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++)
+    if (values[i] < values[best] || Number.isNaN(values[best])) best = i;
+  return best;
+}
+
 /** Adam with bias correction on one tensor (PyTorch's rule), in place. */
 function adamStep(x: tf.Variable, m: tf.Variable, v: tf.Variable, g: tf.Tensor, lr: number, t: number): void {
   m.assign(tf.add(tf.mul(m, BETA1), tf.mul(g, 1 - BETA1)));
@@ -192,32 +224,37 @@ function adamStep(x: tf.Variable, m: tf.Variable, v: tf.Variable, g: tf.Tensor, 
   x.assign(tf.sub(x, tf.mul(tf.div(m, denom), stepSize)));
 }
 
-/** The starting latent for the options' start method. [total] */
-function startLatent(model: GanModel, target: Float32Array, opts: ProjectorOptions, rng: Rng): Float32Array {
+/**
+ * Starting latents [chains, total]: the start method's latent first, then the random latents
+ * that draw the target best (by pixel error) as the other chains.
+ */
+function startLatents(
+  model: GanModel,
+  target: Float32Array,
+  opts: ProjectorOptions,
+  chains: number,
+  rng: Rng,
+): Float32Array {
   const start = opts.start ?? 'mean';
-  const mean = Float32Array.from(model.stats().mean);
+  const total = model.layout.total;
+  const out = new Float32Array(chains * total);
   if (start === 'encoder') {
     if (!opts.initial) throw new Error("start 'encoder' needs the encoder's guess as `initial`");
     model.checkLatent(opts.initial, 'the initial latent');
-    return Float32Array.from(opts.initial);
-  }
-  if (start === 'mean') return mean;
-  // Best of K random latents and the mean, by pixel error: one batched forward.
-  const k = opts.candidates ?? PROJECTOR_DEFAULTS.candidates;
-  const total = model.layout.total;
-  const candidates = new Float32Array((k + 1) * total);
-  candidates.set(mean);
-  candidates.set(model.sampleLatents(k, rng), total);
+    out.set(opts.initial);
+  } else if (start === 'mean') out.set(model.stats().mean);
+  const random = start === 'random-best' ? chains : chains - 1;
+  if (random === 0) return out;
+  // Candidates ranked by pixel error: one batched forward.
+  const k = Math.max(opts.candidates ?? PROJECTOR_DEFAULTS.candidates, random);
+  const candidates = model.sampleLatents(k, rng);
   const images = model.render(candidates);
   const per = target.length;
-  let best = 0;
-  let bestErr = Number.POSITIVE_INFINITY;
-  for (let i = 0; i <= k; i++) {
-    const err = mse01(images.subarray(i * per, (i + 1) * per), target);
-    if (err < bestErr) {
-      bestErr = err;
-      best = i;
-    }
+  const errors = Array.from({ length: k }, (_, i) => mse01(images.subarray(i * per, (i + 1) * per), target));
+  const order = errors.map((_, i) => i).sort((a, b) => errors[a] - errors[b]);
+  const first = chains - random;
+  for (let c = 0; c < random; c++) {
+    out.set(candidates.subarray(order[c] * total, (order[c] + 1) * total), (first + c) * total);
   }
-  return candidates.slice(best * total, (best + 1) * total);
+  return out;
 }
