@@ -279,13 +279,22 @@ describe('GAN Studio in Chromium (browser mode)', () => {
     await page.getByRole('tab', { name: 'Samples' }).click();
     const frame = page.getByTestId('flipbook').locator('img');
     await expect.poll(() => frame.count(), { timeout: 30_000 }).toBe(1);
+    await shot('image-run-samples');
+    // Exports: the current grid as PNG, all grids as an animated GIF.
+    for (const [button, ext] of [
+      ['Export PNG', '.png'],
+      ['Export GIF', '.gif'],
+    ]) {
+      const download = page.waitForEvent('download', { timeout: 60_000 });
+      await page.getByRole('button', { name: button }).click();
+      expect((await download).suggestedFilename()).toMatch(new RegExp(`^run${runImage}-samples.*\\${ext}$`));
+    }
     const last = await page.getByTestId('flipbook-step').textContent();
     await page.getByLabel(/^Step/).focus();
     await page.keyboard.press('Home');
     await expect
       .poll(() => page.getByTestId('flipbook-step').textContent(), { timeout: 15_000 })
       .not.toBe(last);
-    await shot('image-run-samples');
   });
 
   it('opens Invert & edit on the image run from its checkpoints', async () => {
