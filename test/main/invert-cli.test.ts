@@ -9,7 +9,9 @@ import { RunStore } from '../../core/store';
 import { parseConfig } from '../../core/train/config';
 import { cli, expectOk, inPool, lastJson } from './cli-helpers';
 
+// Unconditional: the latent-length and direction checks below are written for a plain z.
 const tiny = [
+  'conditional=false',
   'batch=8',
   'generator.zDim=8',
   'generator.width=4',

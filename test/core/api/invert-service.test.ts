@@ -13,7 +13,9 @@ import { RunStore } from '../../../core/store';
 import { parseConfig } from '../../../core/train/config';
 
 // A tiny DCGAN trained for 8 steps (checkpoints at 4 and 8) and a tiny 2D run.
+// Unconditional: the latent-length and direction checks below are written for a plain z.
 const tiny = [
+  'conditional=false',
   'batch=8',
   'generator.zDim=8',
   'generator.width=4',
@@ -85,33 +87,34 @@ describe('InvertService', () => {
   let inversion: InversionInfo;
 
   it('refuses bad requests with one line and stores nothing', async () => {
-    const bad: [Promise<unknown>, RegExp][] = [
-      [service.invert({ runId: pointsRun, imageBase64: b64(photo()) }), /2D run .*need an image run/],
-      [service.invert({ runId: emptyRun, imageBase64: b64(photo()) }), /has no checkpoint yet/],
-      [service.invert({ runId: 999, imageBase64: b64(photo()) }), /run 999 does not exist/],
+    // Thunks, run one at a time: a rejection nobody awaits yet would be an unhandled rejection.
+    const bad: [() => Promise<unknown>, RegExp][] = [
+      [() => service.invert({ runId: pointsRun, imageBase64: b64(photo()) }), /2D run .*need an image run/],
+      [() => service.invert({ runId: emptyRun, imageBase64: b64(photo()) }), /has no checkpoint yet/],
+      [() => service.invert({ runId: 999, imageBase64: b64(photo()) }), /run 999 does not exist/],
       [
-        service.invert({ runId: imageRun, imageBase64: b64(Buffer.from('hello, not an image')) }),
+        () => service.invert({ runId: imageRun, imageBase64: b64(Buffer.from('hello, not an image')) }),
         /not a PNG or JPEG/,
       ],
       [
-        service.invert({ runId: imageRun, checkpoint: 5, imageBase64: b64(photo()) }),
+        () => service.invert({ runId: imageRun, checkpoint: 5, imageBase64: b64(photo()) }),
         /no checkpoint at step 5; it has steps 4, 8/,
       ],
       [
-        service.invert({ runId: imageRun, start: 'encoder', imageBase64: b64(photo()) }),
+        () => service.invert({ runId: imageRun, start: 'encoder', imageBase64: b64(photo()) }),
         /no encoder .* train one first/,
       ],
       [
-        service.edit({ runId: imageRun, latent: [1, 2, 3] }),
+        () => service.edit({ runId: imageRun, latent: [1, 2, 3] }),
         /latent has 3 values but this model's latent has 8/,
       ],
       [
-        service.computeDirections({ runId: imageRun, method: 'supervised', attribute: 'factor=x' }),
+        () => service.computeDirections({ runId: imageRun, method: 'supervised', attribute: 'factor=x' }),
         /use class=K/,
       ],
     ];
-    for (const [promise, message] of bad) {
-      const err = await promise.then(
+    for (const [request, message] of bad) {
+      const err = await request().then(
         () => null,
         (e: Error) => e,
       );
