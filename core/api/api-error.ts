@@ -37,7 +37,11 @@ export function errorBody(err: unknown): ApiErrorBody {
     const missing = /does not exist/.test(err.message);
     return { code: missing ? 'not-found' : 'invalid', message: oneLine(err.message) };
   }
-  if (err instanceof UserError) return { code: 'invalid', message: oneLine(err.message) };
+  if (err instanceof UserError) {
+    // Services outside the API (training, inversion) say "X does not exist" for missing things.
+    const missing = /\bdoes not exist\b/.test(err.message);
+    return { code: missing ? 'not-found' : 'invalid', message: oneLine(err.message) };
+  }
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'internal', message: `internal error: ${oneLine(message)}` };
 }

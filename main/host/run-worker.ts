@@ -1,43 +1,14 @@
 /**
- * One training run in a worker thread: opens its own RunStore on the host's database file
- * (WAL + busy timeout let the host read while this writes) and drives TrainingService,
- * polling the host's pause/stop requests between steps. Started by worker-runs.ts.
+ * Entry of every host worker thread: a training run (train-job.ts) or an inversion
+ * (invert-job.ts), chosen by the job in workerData. Started by worker-runs.ts and
+ * inversion-jobs.ts; bundled as dist/electron/run-worker.mjs for the desktop app.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { UserError } from '../../core/api/errors';
-import { TrainingService } from '../../core/api/training-service';
-import { RunStore, StoreError } from '../../core/store';
-import type { HostMessage, WorkerJob, WorkerMessage } from './worker-protocol';
+import { invertJob } from './invert-job';
+import { trainJob } from './train-job';
+import type { WorkerJob } from './worker-protocol';
 
 const port = parentPort;
 if (!port) throw new Error('run-worker.ts must run in a worker thread');
-const post = (message: WorkerMessage) => port.postMessage(message);
-
 const job = workerData as WorkerJob;
-let requested: 'run' | 'pause' | 'stop' = 'run';
-port.on('message', (message: HostMessage) => {
-  if (message.type === 'control') requested = message.action;
-});
-
-const store = RunStore.open(job.dbPath);
-const service = new TrainingService(store);
-const hooks = {
-  control: () => (requested === 'run' ? 'run' : 'stop') as 'run' | 'stop',
-  stoppedAs: () => (requested === 'pause' ? 'paused' : 'stopped') as 'paused' | 'stopped',
-  onProgress: (p: { step: number; stepsPerSecond: number }) =>
-    post({ type: 'progress', step: p.step, stepsPerSecond: p.stepsPerSecond }),
-  onStatus: (message: string) => post({ type: 'note', message }),
-};
-
-try {
-  const result =
-    job.mode === 'start'
-      ? await service.trainCreated(job.runId, hooks)
-      : await service.resume(job.runId, { steps: job.steps }, hooks);
-  post({ type: 'done', status: result.status, step: result.step });
-} catch (err) {
-  const user = err instanceof UserError || err instanceof StoreError;
-  post({ type: 'failed', message: (err as Error).message.split('\n')[0], user });
-} finally {
-  store.close();
-}
+await (job.kind === 'invert' ? invertJob(job, port) : trainJob(job, port));

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { conflict } from '../../core/api/api-error';
 import type { RunManager } from '../../core/api/run-manager';
 import type { RunStatus, RunStore } from '../../core/store';
-import type { HostMessage, WorkerJob, WorkerMessage } from './worker-protocol';
+import type { HostMessage, TrainJob, WorkerMessage } from './worker-protocol';
 
 export interface WorkerRunsOptions {
   /** The database file the workers open (the host's store is on the same file). */
@@ -25,7 +25,7 @@ export interface WorkerRunsOptions {
 
 interface ActiveRun {
   worker: Worker;
-  mode: WorkerJob['mode'];
+  mode: TrainJob['mode'];
   /** The status before a resume, restored if the worker cannot even start training. */
   previousStatus: RunStatus;
   requested: 'run' | 'pause' | 'stop';
@@ -36,7 +36,7 @@ interface ActiveRun {
 }
 
 /** Resolved on use: bundled builds (no worker-entry.js beside them) always pass `workerUrl`. */
-const defaultWorker = () => new URL('./worker-entry.js', import.meta.url);
+export const defaultWorker = () => new URL('./worker-entry.js', import.meta.url);
 
 export class WorkerRuns implements RunManager {
   private readonly active = new Map<number, ActiveRun>();
@@ -97,14 +97,14 @@ export class WorkerRuns implements RunManager {
     await run.exited;
   }
 
-  private spawn(runId: number, job: Pick<WorkerJob, 'mode' | 'steps'>): void {
+  private spawn(runId: number, job: Pick<TrainJob, 'mode' | 'steps'>): void {
     if (this.active.has(runId)) throw conflict(`run ${runId} is already training`);
     const { store } = this.options;
     const before = store.requireRun(runId);
     // Shown as running at once; the worker's own updates follow.
     store.updateRun(runId, { status: 'running', pid: process.pid, error: null, finishedAt: null });
     const worker = new Worker(this.options.workerUrl ?? defaultWorker(), {
-      workerData: { dbPath: this.options.dbPath, runId, ...job } satisfies WorkerJob,
+      workerData: { kind: 'train', dbPath: this.options.dbPath, runId, ...job } satisfies TrainJob,
     });
     let markExited = () => {};
     const run: ActiveRun = {
@@ -150,6 +150,8 @@ export class WorkerRuns implements RunManager {
       case 'done':
         // Everything is written; do not wait for the wasm runtime to wind down by itself.
         void run.worker.terminate();
+        break;
+      default:
         break;
     }
   }

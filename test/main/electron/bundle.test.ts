@@ -28,7 +28,12 @@ afterAll(() => {
 
 function bareImports(file: string): Set<string> {
   const text = fs.readFileSync(path.join(outdir, file), 'utf8');
-  const specifiers = [...text.matchAll(/(?:from|import|require\()\s*\(?"([^"]+)"/g)].map((m) => m[1]);
+  const patterns = [
+    /^(?:import|export)\b[^"\n]*?"([^"]+)";?$/gm, // static imports at the top level of the bundle
+    /\bimport\(\s*"([^"]+)"\s*\)/g,
+    /\brequire\(\s*"([^"]+)"\s*\)/g,
+  ];
+  const specifiers = patterns.flatMap((re) => [...text.matchAll(re)].map((m) => m[1]));
   return new Set(specifiers.filter((s) => !s.startsWith('.') && !s.startsWith('node:')));
 }
 
