@@ -14,7 +14,8 @@ import { Trainer } from '../train/trainer';
 import { median } from './median';
 
 export function benchModel(): GanModel {
-  const config = parseConfig({ ...PRESETS.mnist.config, imageMetrics: false });
+  // The preset is class-conditional now; this figure is for the plain z -> image generator.
+  const config = parseConfig({ ...PRESETS.mnist.config, imageMetrics: false, conditional: false });
   const trainer = new Trainer(config, null, undefined, { sampleShape: [28, 28, 1], numClasses: 0 });
   try {
     return GanModel.fromCheckpoint(0, config, trainer.getState());
