@@ -5,7 +5,8 @@
  * watched live (charts gain points at least once a second, tab clicks answer within 100 ms
  * while it trains), pause/resume, samples and D's field, the runs table (search, tag, notes),
  * comparing two runs, an image run's flipbook, and Invert & edit on it. Screenshots of each
- * page go to docs/screenshots/ (real data from these runs).
+ * page (real data from these runs) go to test-results/screenshots/, or to docs/screenshots/
+ * with `npm run screenshots`.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,16 @@ import type { RunSummary } from '../../core/api/contract';
 import { CHROMIUM } from './global-setup';
 import { api, type Served, startServe } from './serve';
 
-const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+// `npm run screenshots` writes them into docs/screenshots (what the README shows); a plain
+// `npm test` keeps them in the gitignored test-results/ so it never dirties the work tree.
+const SHOTS = fileURLToPath(
+  new URL(
+    process.env.GAN_STUDIO_SCREENSHOTS === 'docs'
+      ? '../../docs/screenshots/'
+      : '../../test-results/screenshots/',
+    import.meta.url,
+  ),
+);
 
 let served: Served;
 let browser: Browser;
