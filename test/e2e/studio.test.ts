@@ -37,6 +37,8 @@ let dir: string;
 const pageErrors: string[] = [];
 
 async function shot(name: string, fullPage = false): Promise<void> {
+  // From the top, or the sticky header lands mid-page in a full-page capture.
+  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
   await page.waitForTimeout(300); // let the last animation frame paint
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
 }
