@@ -3,26 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrainingService } from '../../core/api/training-service';
 import { initBackend } from '../../core/engine/backend';
 import { RunStore } from '../../core/store';
-import { parseConfig } from '../../core/train/config';
+import { trainInversionRuns } from '../core/api/tiny-runs';
 import { cli, expectOk, inPool, lastJson } from './cli-helpers';
-
-// Unconditional: the latent-length and direction checks below are written for a plain z.
-const tiny = [
-  'conditional=false',
-  'batch=8',
-  'generator.zDim=8',
-  'generator.width=4',
-  'discriminator.width=4',
-  'logEvery=2',
-  'evalEvery=4',
-  'checkpointEvery=4',
-  'evalSamples=16',
-  'gridSize=4',
-  'imageMetrics=false',
-];
 
 let dir: string;
 let db: string;
@@ -53,22 +37,7 @@ beforeAll(async () => {
   db = path.join(dir, 'runs.db');
   const store = RunStore.open(db);
   try {
-    const training = new TrainingService(store);
-    imageRun = (await training.train({ preset: 'mnist', steps: 4, settings: tiny })).runId;
-    pointsRun = (
-      await training.train({ preset: 'grid25', steps: 2, settings: ['checkpointEvery=2', 'evalEvery=2'] })
-    ).runId;
-    const config = parseConfig({ dataset: { name: 'mnist', size: 28 } });
-    emptyRun = store.createRun({
-      name: 'no checkpoint',
-      preset: 'mnist',
-      model: config.model,
-      dataset: 'mnist',
-      config: config as unknown as Record<string, unknown>,
-      seed: 1,
-      totalSteps: 10,
-      backend: 'wasm',
-    }).id;
+    ({ imageRun, pointsRun, emptyRun } = await trainInversionRuns(store, 4));
   } finally {
     store.close();
   }

@@ -12,20 +12,9 @@ import { RunStore } from '../../../core/store';
 import { sampleCheckpoint } from '../../../core/train/sampling';
 import { decodeState } from '../../../core/train/state-codec';
 import type { TrainingState } from '../../../core/train/trainer';
+import { tinyDcgan } from './tiny-runs';
 
-// Tiny DCGANs so each run takes a second or two on wasm.
-const tiny = [
-  'batch=8',
-  'generator.zDim=8',
-  'generator.width=4',
-  'discriminator.width=4',
-  'logEvery=2',
-  'evalEvery=4',
-  'checkpointEvery=4',
-  'evalSamples=16',
-  'gridSize=9',
-  'imageMetrics=false',
-];
+const tiny = tinyDcgan(9);
 
 let dir: string;
 let store: RunStore;

@@ -5,28 +5,13 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InversionInfo } from '../../../core/api/contract';
 import { InvertService } from '../../../core/api/invert-service';
-import { TrainingService } from '../../../core/api/training-service';
 import { encodeGridPng } from '../../../core/data/images/png-encode';
 import { initBackend } from '../../../core/engine/backend';
 import * as tf from '../../../core/engine/tf';
 import { RunStore } from '../../../core/store';
-import { parseConfig } from '../../../core/train/config';
+import { trainInversionRuns } from './tiny-runs';
 
-// A tiny DCGAN trained for 8 steps (checkpoints at 4 and 8) and a tiny 2D run.
-// Unconditional: the latent-length and direction checks below are written for a plain z.
-const tiny = [
-  'conditional=false',
-  'batch=8',
-  'generator.zDim=8',
-  'generator.width=4',
-  'discriminator.width=4',
-  'logEvery=2',
-  'evalEvery=4',
-  'checkpointEvery=4',
-  'evalSamples=16',
-  'gridSize=4',
-  'imageMetrics=false',
-];
+// A tiny unconditional DCGAN trained for 8 steps (checkpoints at 4 and 8) and a tiny 2D run.
 
 let dir: string;
 let store: RunStore;
@@ -54,22 +39,7 @@ beforeAll(async () => {
   await initBackend('wasm');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gs-invert-'));
   store = RunStore.open(path.join(dir, 'runs.db'));
-  const training = new TrainingService(store);
-  imageRun = (await training.train({ preset: 'mnist', steps: 8, settings: tiny })).runId;
-  pointsRun = (
-    await training.train({ preset: 'grid25', steps: 4, settings: ['checkpointEvery=2', 'evalEvery=2'] })
-  ).runId;
-  const config = parseConfig({ dataset: { name: 'mnist', size: 28 } });
-  emptyRun = store.createRun({
-    name: 'no checkpoint',
-    preset: 'mnist',
-    model: config.model,
-    dataset: 'mnist',
-    config: config as unknown as Record<string, unknown>,
-    seed: 1,
-    totalSteps: 10,
-    backend: 'wasm',
-  }).id;
+  ({ imageRun, pointsRun, emptyRun } = await trainInversionRuns(store, 8));
   service = new InvertService(store);
 });
 
