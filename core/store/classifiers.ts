@@ -1,6 +1,6 @@
 /** The `classifiers` table: one serialized in-domain classifier per dataset key. */
 import type { Statement } from 'better-sqlite3';
-import { checkBytes } from './codec';
+import { bytesOf, checkBytes } from './codec';
 import type { Db } from './db';
 
 export interface StoredClassifier {
@@ -34,7 +34,7 @@ export class Classifiers {
       createdAt: row.created_at,
       accuracy: row.accuracy,
       info: JSON.parse(row.info),
-      data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength),
+      data: bytesOf(row.data),
     };
   }
 

@@ -54,3 +54,8 @@ export function checkBytes(bytes: Uint8Array, what: string): Uint8Array {
   if (!(bytes instanceof Uint8Array)) throw new StoreError(`${what} must be a Uint8Array`);
   return bytes;
 }
+
+/** A SQLite blob (a Node Buffer) as a Uint8Array over the same memory. */
+export function bytesOf(blob: Buffer): Uint8Array {
+  return new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength);
+}

@@ -1,6 +1,6 @@
 /** The `encoders` table: one trained inversion encoder (image -> latent) per run checkpoint. */
 import type { Statement } from 'better-sqlite3';
-import { checkBytes, checkStep, nowIso, toJson } from './codec';
+import { bytesOf, checkBytes, checkStep, nowIso, toJson } from './codec';
 import type { Db } from './db';
 import { withRun } from './errors';
 
@@ -60,7 +60,7 @@ export class Encoders {
       checkpointStep: r.checkpoint_step,
       createdAt: r.created_at,
       info: JSON.parse(r.info),
-      data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength),
+      data: bytesOf(r.data),
     };
   }
 

@@ -4,7 +4,7 @@
  * the checkpoint step it was computed with, so the latent can be edited later with that G.
  */
 import type { Statement } from 'better-sqlite3';
-import { checkBytes, checkStep, nowIso, toJson } from './codec';
+import { bytesOf, checkBytes, checkStep, nowIso, toJson } from './codec';
 import type { Db } from './db';
 import { StoreError, withRun } from './errors';
 
@@ -48,8 +48,6 @@ interface Record_ {
   target_png: Buffer;
   reconstruction_png: Buffer;
 }
-
-const bytesOf = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
 function finite(value: number, what: string): number {
   if (!Number.isFinite(value))

@@ -8,6 +8,7 @@ import { createStudioHost } from '../host/studio-host';
 import { type StudioServer, startStudioServer } from '../server/server';
 import { intFlag, parseFlags } from './args';
 import { defaultDbPath } from './db-path';
+import { rendererIsCurrent, runScript } from './renderer-build';
 
 export const DEFAULT_PORT = 5180;
 export const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
@@ -52,6 +53,7 @@ export async function serve(argv: string[]): Promise<number> {
   const flags = parseFlags('serve', argv, { port: { type: 'string' }, db: { type: 'string' } });
   const port = intFlag(flags, 'port', 0, 65_535) ?? DEFAULT_PORT;
   const dbPath = typeof flags.db === 'string' ? flags.db : defaultDbPath();
+  if (!rendererIsCurrent(RENDERER_DIR)) runScript('build:renderer');
   const { server, stop } = await serveStudio({ port, dbPath });
   process.stdout.write(`GAN Studio: ${server.url}\n`);
   process.stderr.write(`database ${dbPath}; Ctrl-C pauses training runs (with a checkpoint) and quits\n`);

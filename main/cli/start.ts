@@ -1,23 +1,21 @@
 /**
  * `npm start` (`gan-studio start [--port P] [--db PATH] [--browser]`): the desktop app when
  * the Electron binary is installed, otherwise browser mode — build the renderer if it is
- * missing, serve it, print the URL and try to open it in the default browser.
+ * missing or older than its sources, serve it, print the URL and try to open it in the default browser.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { UserError } from '../../core/api/errors';
 import { intFlag, parseFlags } from './args';
 import { defaultDbPath } from './db-path';
+import { ROOT, rendererIsCurrent, runScript } from './renderer-build';
 import { DEFAULT_PORT, RENDERER_DIR, serveStudio, untilSignal } from './serve';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface StartProbe {
   /** The Electron executable, or null when the binary was not downloaded. */
   electronPath: string | null;
+  /** dist/renderer exists and is newer than the renderer's sources. */
   rendererBuilt: boolean;
   /** dist/electron/main.mjs and preload.cjs exist. */
   electronBuilt: boolean;
@@ -66,26 +64,12 @@ function probe(forceBrowser: boolean): StartProbe {
   const electronDir = path.join(ROOT, 'dist', 'electron');
   return {
     electronPath: findElectron(),
-    rendererBuilt: fs.existsSync(path.join(RENDERER_DIR, 'index.html')),
+    rendererBuilt: rendererIsCurrent(RENDERER_DIR),
     electronBuilt: ['main.mjs', 'preload.cjs', 'run-worker.mjs'].every((f) =>
       fs.existsSync(path.join(electronDir, f)),
     ),
     forceBrowser,
   };
-}
-
-function runScript(script: string): void {
-  process.stderr.write(`running npm run ${script} ...\n`);
-  // Under `npm start`, npm_execpath is npm's own script: no shell, no PATH lookup.
-  const npm = process.env.npm_execpath;
-  const [command, args] = npm ? [process.execPath, [npm, 'run', script]] : ['npm', ['run', script]];
-  const result = spawnSync(command, args, {
-    cwd: ROOT,
-    stdio: 'inherit',
-    shell: !npm && process.platform === 'win32',
-  });
-  if (result.status !== 0)
-    throw new UserError(`npm run ${script} failed; fix the error above and run npm start again`);
 }
 
 function tryOpen(url: string): void {
