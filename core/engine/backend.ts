@@ -5,8 +5,9 @@
  */
 import * as tf from './tf';
 import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernels } from './wasm-kernels';
+import { threadedWasmFailure, useThreadedWasm, wasmThreadCount } from './wasm-threads';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -14,7 +15,7 @@ export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export interface ActiveBackend {
   /** tfjs backend name: 'tensorflow', 'wasm' or 'cpu'. */
   name: string;
-  /** What provides it, e.g. '@tensorflow/tfjs-node-gpu' or 'wasm (simd)'. */
+  /** What provides it, e.g. '@tensorflow/tfjs-node-gpu' or 'wasm (simd, 2 threads)'. */
   provider: string;
   /** Why backends earlier in the list were passed over. */
   skipped: string[];
@@ -35,7 +36,7 @@ async function tryNative(pkg: string): Promise<string | null> {
 
 /**
  * Initialises the requested backend ('auto' walks the preference list) once per process.
- * `GAN_STUDIO_BACKEND` overrides 'auto'. Throws a one-line error if an explicit choice fails.
+ * `GAN_STUDIO_BACKEND` overrides 'auto'; `GAN_STUDIO_WASM_THREADS` sets wasm's thread count. Throws a one-line error if an explicit choice fails.
  */
 export async function initBackend(choice: BackendChoice = 'auto'): Promise<ActiveBackend> {
   const envChoice = process.env.GAN_STUDIO_BACKEND as BackendChoice | undefined;
@@ -53,6 +54,7 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Activ
   ) {
     return active;
   }
+  const wasmThreads = wasmThreadCount(); // validates GAN_STUDIO_WASM_THREADS up front
   const skipped: string[] = [];
   const order: BackendChoice[] =
     choice === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [choice];
@@ -67,6 +69,7 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Activ
       failure = await tryNative(provider);
     } else {
       try {
+        if (candidate === 'wasm') useThreadedWasm(wasmThreads);
         if (!(await tf.setBackend(candidate))) failure = `${candidate}: failed to initialise`;
         else await tf.ready();
       } catch (err) {
@@ -74,7 +77,9 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Activ
       }
       if (!failure && candidate === 'wasm') {
         registerWasmKernels();
-        provider = tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'wasm (simd)' : 'wasm';
+        provider = await wasmProvider();
+        const threadsFailure = threadedWasmFailure();
+        if (threadsFailure) skipped.push(`wasm threads: ${threadsFailure}`);
       }
     }
     if (!failure) {
@@ -86,6 +91,14 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Activ
   throw new Error(
     `backend '${choice}' is not available here (${skipped.join('; ')}); try --set backend=auto`,
   );
+}
+
+/** 'wasm (simd, 2 threads)' and the like: what the wasm backend runs with. */
+async function wasmProvider(): Promise<string> {
+  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+  const threads = getThreadsCount();
+  const features = [simd ? 'simd' : null, `${threads} thread${threads === 1 ? '' : 's'}`].filter(Boolean);
+  return `wasm (${features.join(', ')})`;
 }
 
 export function activeBackend(): ActiveBackend | null {
