@@ -89,9 +89,19 @@ export async function createThreadedWasmBackend(threads: number, dir = wasmOutDi
   if (!(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))) throw new Error('wasm SIMD is not supported');
   const factory: (module: object) => Promise<EmscriptenModule> = require(path.join(dir, GLUE));
   const binary = fs.readFileSync(path.join(dir, BINARY));
+  const workerFile = workerScriptFile(dir); // once: each of the pool's 8 workers asks for it
+  // Rejected by a failed instantiation (emscripten does not see it: we instantiate) or the timeout.
+  let fail: (err: unknown) => void = () => {};
+  let timer: NodeJS.Timeout | undefined;
+  const failure = new Promise<never>((_, reject) => {
+    fail = reject;
+    timer = setTimeout(
+      () => reject(new Error(`its workers did not start within ${START_TIMEOUT_MS / 1000} s`)),
+      START_TIMEOUT_MS,
+    );
+  });
   const config: Record<string, unknown> = {
-    locateFile: (file: string) =>
-      file.endsWith('.worker.js') ? workerScriptFile(dir) : path.join(dir, file),
+    locateFile: (file: string) => (file.endsWith('.worker.js') ? workerFile : path.join(dir, file)),
     // Each pthread worker loads the glue from this path (tfjs passes a Blob, which Node cannot load).
     mainScriptUrlOrBlob: path.join(dir, GLUE),
     instantiateWasm: (
@@ -102,25 +112,14 @@ export async function createThreadedWasmBackend(threads: number, dir = wasmOutDi
       imports.env.emscripten_num_logical_cores = () => 2 * threads;
       WebAssembly.instantiate(binary, imports as WebAssembly.Imports).then(
         (result) => receive(result.instance, result.module),
-        (err) => reject(err),
+        fail,
       );
       return {};
     },
   };
-  let reject: (err: unknown) => void = () => {};
-  const failed = new Promise<never>((_, rej) => {
-    reject = rej;
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, rej) => {
-    timer = setTimeout(
-      () => rej(new Error(`its workers did not start within ${START_TIMEOUT_MS / 1000} s`)),
-      START_TIMEOUT_MS,
-    );
-  });
   let wasm: EmscriptenModule;
   try {
-    wasm = await Promise.race([factory(config), failed, timedOut]);
+    wasm = await Promise.race([factory(config), failure]);
   } catch (err) {
     (config as EmscriptenModule).PThread?.terminateAllThreads();
     throw err;

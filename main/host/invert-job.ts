@@ -6,10 +6,9 @@
  * and nothing is stored.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { UserError } from '../../core/api/errors';
 import { InvertService } from '../../core/api/invert-service';
-import { RunStore, StoreError } from '../../core/store';
-import type { InvertJob, WorkerMessage } from './worker-protocol';
+import { RunStore } from '../../core/store';
+import { failedMessage, type InvertJob, type WorkerMessage } from './worker-protocol';
 
 export async function invertJob(job: InvertJob, port: MessagePort): Promise<void> {
   const post = (message: WorkerMessage) => port.postMessage(message);
@@ -33,8 +32,7 @@ export async function invertJob(job: InvertJob, port: MessagePort): Promise<void
     if (abort.signal.aborted) {
       post({ type: 'failed', message: 'inversion aborted; nothing was stored', user: true });
     } else {
-      const user = err instanceof UserError || err instanceof StoreError;
-      post({ type: 'failed', message: (err as Error).message.split('\n')[0], user });
+      post(failedMessage(err));
     }
   } finally {
     service.dispose();

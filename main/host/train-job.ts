@@ -4,10 +4,9 @@
  * host's pause/stop requests polled between steps.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { UserError } from '../../core/api/errors';
 import { TrainingService } from '../../core/api/training-service';
-import { RunStore, StoreError } from '../../core/store';
-import type { HostMessage, TrainJob, WorkerMessage } from './worker-protocol';
+import { RunStore } from '../../core/store';
+import { failedMessage, type HostMessage, type TrainJob, type WorkerMessage } from './worker-protocol';
 
 export async function trainJob(job: TrainJob, port: MessagePort): Promise<void> {
   const post = (message: WorkerMessage) => port.postMessage(message);
@@ -31,8 +30,7 @@ export async function trainJob(job: TrainJob, port: MessagePort): Promise<void> 
         : await service.resume(job.runId, { steps: job.steps }, hooks);
     post({ type: 'done', status: result.status, step: result.step });
   } catch (err) {
-    const user = err instanceof UserError || err instanceof StoreError;
-    post({ type: 'failed', message: (err as Error).message.split('\n')[0], user });
+    post(failedMessage(err));
   } finally {
     store.close();
   }

@@ -1,5 +1,7 @@
 /** Messages between the host and its worker threads: one worker per training run or inversion job. */
 import type { ApiParsedInput, InversionInfo } from '../../core/api/contract';
+import { UserError } from '../../core/api/errors';
+import { StoreError } from '../../core/store';
 
 export interface TrainJob {
   kind: 'train';
@@ -33,3 +35,10 @@ export type WorkerMessage =
   | { type: 'inverted'; inversion: InversionInfo }
   /** `user`: a one-line message meant for the user (bad data, unusable checkpoint). */
   | { type: 'failed'; message: string; user: boolean };
+
+/** The 'failed' message for an error a job threw: its first line, and whether the user can fix it. */
+export function failedMessage(err: unknown): WorkerMessage {
+  const user = err instanceof UserError || err instanceof StoreError;
+  const message = err instanceof Error ? err.message : String(err);
+  return { type: 'failed', message: message.split('\n')[0], user };
+}
