@@ -53,9 +53,16 @@ export function diffuseHost(x: Float32Array, draw: DiffusionDraw, featureSize: n
   return y;
 }
 
+function signalScale(draw: DiffusionDraw, shape: number[]): tf.Tensor {
+  return tf.tensor(draw.signalScale, [draw.t.length, ...shape.slice(1).map(() => 1)]);
+}
+
 /** The same diffusion on the device, differentiable in x (G's output): a * x + noise. [N, ...] */
 export function diffuseTensor<T extends tf.Tensor>(x: T, draw: DiffusionDraw): T {
-  const n = draw.t.length;
-  const scaleShape = [n, ...x.shape.slice(1).map(() => 1)];
-  return tf.add(tf.mul(x, tf.tensor(draw.signalScale, scaleShape)), tf.tensor(draw.noise, x.shape)) as T;
+  return tf.add(tf.mul(x, signalScale(draw, x.shape)), tf.tensor(draw.noise, x.shape)) as T;
+}
+
+/** diffuseTensor's backward pass: the gradient of x from the gradient of y = a * x + noise. */
+export function diffuseTensorGrad<T extends tf.Tensor>(dy: T, draw: DiffusionDraw): T {
+  return tf.mul(dy, signalScale(draw, dy.shape)) as T;
 }

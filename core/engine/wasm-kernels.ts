@@ -14,6 +14,7 @@
  *   cached per weight buffer (wasm-derived.ts).
  * - Identity shares its input's buffer (the engine clones every tensor it saves for a gradient).
  * - Slice / SplitV read the input in place (wasm-slice.ts).
+ * - Transpose: a tiled copy in JS when the perm is a batch of 2D transposes (wasm-transpose.ts).
  * - Sum / Mean over leading axes (bias gradients, batch-norm statistics): one average pooling.
  * - LeakyRelu: one XNNPACK Prelu, or Step and Multiply.
  * - UnsortedSegmentSum: missing on wasm; it is the gradient of tf.gather.
@@ -25,6 +26,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { conv2DBackpropFilter, fastConv2DBackpropInput } from './wasm-conv';
 import { fastSlice, fastSplitV } from './wasm-slice';
+import { fastTranspose } from './wasm-transpose';
 import {
   BACKEND,
   type KernelArgs,
@@ -328,6 +330,7 @@ export function registerWasmKernels(): void {
     install(tf.Conv2DBackpropFilter, () => conv2DBackpropFilter as tf.KernelFunc);
   }
   install(tf.Slice, (orig) => fastSlice(requireOriginal(tf.Slice, orig)));
+  install(tf.Transpose, (orig) => fastTranspose(requireOriginal(tf.Transpose, orig)));
   install(tf.SplitV, (orig) => fastSplitV(requireOriginal(tf.SplitV, orig)));
   install(tf.Identity, (orig) => sharedIdentity(requireOriginal(tf.Identity, orig)));
   install(tf.LeakyRelu, () => fastLeakyRelu as tf.KernelFunc);

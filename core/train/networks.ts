@@ -8,7 +8,7 @@ import type * as tf from '../engine/tf';
 import { DcganDiscriminator } from '../models/dcgan-discriminator';
 import { DcganGenerator } from '../models/dcgan-generator';
 import type { ImageShape } from '../models/image-shape';
-import { MlpDiscriminator, MlpGenerator } from '../models/mlp';
+import { MlpDiscriminator, MlpGenerator, type TracedPass } from '../models/mlp';
 import type { Params } from '../models/params';
 import type { TrainConfig } from './config';
 
@@ -28,6 +28,8 @@ export interface GeneratorNet {
   readonly zDim: number;
   /** z [N, zDim] -> samples [N, ...sampleShape] */
   generate(z: tf.Tensor2D, opts: GenerateOptions): tf.Tensor;
+  /** The same on the live weights, with a hand-written backward pass (MLPs; no labels or codes). */
+  traced?(z: tf.Tensor2D): TracedPass;
 }
 
 export interface Judgement {
@@ -40,6 +42,8 @@ export interface DiscriminatorNet {
   readonly params: Params;
   /** y [N, ...sampleShape], t-embedding [N, E] -> logits [N, 1] (+ InfoGAN Q outputs) */
   judge(y: tf.Tensor, tEmbedding: tf.Tensor2D, labels?: tf.Tensor1D): Judgement;
+  /** The logits with a hand-written backward pass (MLPs; no labels or Q head). */
+  traced?(y: tf.Tensor2D, tEmbedding: tf.Tensor2D): TracedPass;
 }
 
 export function buildNetworks(
@@ -58,8 +62,13 @@ export function buildNetworks(
         state: {},
         zDim: gc.zDim,
         generate: (z, opts) => mlpG.apply(z, opts.params),
+        traced: (z) => mlpG.traced(z),
       },
-      d: { params: mlpD.params, judge: (y, emb) => ({ logits: mlpD.apply(y as tf.Tensor2D, emb) }) },
+      d: {
+        params: mlpD.params,
+        judge: (y, emb) => ({ logits: mlpD.apply(y as tf.Tensor2D, emb) }),
+        traced: (y, emb) => mlpD.traced(y, emb),
+      },
     };
   }
   const shape: ImageShape = {

@@ -10,7 +10,13 @@
 import { DataError } from '../data/errors';
 import { type SampleSource, sampleSource } from '../data/sources';
 import { AdaptiveDiffusion, type AdaptiveState } from '../diffusion/adaptive';
-import { type DiffusionDraw, diffuseHost, diffuseTensor, drawDiffusion } from '../diffusion/forward';
+import {
+  type DiffusionDraw,
+  diffuseHost,
+  diffuseTensor,
+  diffuseTensorGrad,
+  drawDiffusion,
+} from '../diffusion/forward';
 import { Rng, type RngState } from '../engine/rng';
 import * as tf from '../engine/tf';
 import { discriminatorLoss, generatorLoss } from '../losses/adversarial';
@@ -118,6 +124,12 @@ export class Trainer {
   private readonly deviceSums: tf.Variable;
   private readonly lossGSlot = tf.keep(tf.tensor1d([0, 0, 0, 0, 1]));
   private deviceSteps = { d: 0, g: 0 };
+  /**
+   * Whether MLP steps take their gradients from the networks' hand-written backward passes
+   * (bit-identical to the tape and faster, see models/mlp.ts); false forces the autodiff tape.
+   * Steps with a gradient penalty, labels or InfoGAN codes always use the tape.
+   */
+  useTracedPasses = true;
   private pending = emptySums();
   private readonly syncEvery: number;
   private readonly evaluator: Evaluator | null;
@@ -254,6 +266,8 @@ export class Trainer {
     const applyR1 = this.config.r1Gamma > 0 && this.dSteps % this.config.r1Interval === 0;
     const mix = loss === 'wgan-gp' ? this.rng.fillUniform(new Float32Array(n)) : null;
 
+    const traced = this.useTracedPasses && this.d.traced && !applyR1 && !mix && !fakeDraw.codes;
+
     tf.tidy(() => {
       const g = this.generate(fakeDraw, n, { training: true });
       const fake = fakeDiffusion.draw ? diffuseTensor(g, fakeDiffusion.draw) : g;
@@ -265,10 +279,10 @@ export class Trainer {
           : undefined;
       const realLabels = labels ? tf.slice(labels, [0], [n]) : undefined;
       let stats: tf.Tensor1D | null = null;
-      const { grads } = tf.variableGrads(() => {
-        const judgement = this.d.judge(tf.concat([yReal, fake], 0), embeddingT, labels);
-        const realLogits = tf.slice(judgement.logits, [0, 0], [n, 1]);
-        const fakeLogits = tf.slice(judgement.logits, [n, 0], [n, 1]);
+      // D's adversarial loss on the logits of [real; fake], keeping the tick statistics.
+      const objective = (logits: tf.Tensor): tf.Scalar => {
+        const realLogits = tf.slice(logits, [0, 0], [n, 1]);
+        const fakeLogits = tf.slice(logits, [n, 0], [n, 1]);
         const adversarial = discriminatorLoss(loss, realLogits, fakeLogits);
         // Kept out of the gradient tidy: [lossD, mean D(real), mean D(fake), mean sign(real logit), lossG slot]
         stats = tf.keep(
@@ -280,37 +294,53 @@ export class Trainer {
             tf.scalar(0),
           ]) as tf.Tensor1D,
         );
-        let total: tf.Scalar = adversarial;
-        const info = this.info(
-          {
-            qLogits: judgement.qLogits && tf.slice(judgement.qLogits, [n, 0], [n, -1]),
-            qMean: judgement.qMean && tf.slice(judgement.qMean, [n, 0], [n, -1]),
-          },
-          fakeDraw,
-          n,
-        );
-        if (info) total = tf.add(total, info);
-        if (mix) {
-          const realEmbedding = tf.slice(embeddingT, [0, 0], [n, E]);
-          const mixShape = [n, ...this.sampleShape.map(() => 1)];
-          const gp = gradientPenalty(
-            (x) => this.d.judge(x, realEmbedding, realLabels).logits,
-            yReal,
-            fake,
-            tf.tensor(mix, mixShape),
-            this.config.gpLambda,
+        return adversarial;
+      };
+      let grads: Record<string, tf.Tensor>;
+      if (traced && this.d.traced) {
+        // Only the loss's own few ops go through the tape; D's backward pass is hand-written.
+        const pass = this.d.traced(tf.concat([yReal, fake], 0) as tf.Tensor2D, embeddingT);
+        const dLogits = tf.grad(objective)(pass.output) as tf.Tensor2D;
+        grads = pass.backward(dLogits, { weights: true, input: false }).weightGrads;
+      } else {
+        grads = tf.variableGrads(() => {
+          const judgement = this.d.judge(tf.concat([yReal, fake], 0), embeddingT, labels);
+          let total = objective(judgement.logits);
+          const info = this.info(
+            {
+              qLogits: judgement.qLogits && tf.slice(judgement.qLogits, [n, 0], [n, -1]),
+              qMean: judgement.qMean && tf.slice(judgement.qMean, [n, 0], [n, -1]),
+            },
+            fakeDraw,
+            n,
           );
-          total = tf.add(total, gp);
-        }
-        if (applyR1) {
-          const clean = tf.tensor(this.realBuf, this.batchShape(n));
-          const zeroT = tf.tensor2d(this.cleanEmbedding, [n, E]);
-          const r1 = r1Penalty((x) => this.d.judge(x, zeroT, realLabels).logits, clean, this.config.r1Gamma);
-          // Lazy regularisation: a penalty every k steps weighted by k keeps its average strength.
-          total = tf.add(total, tf.mul(r1, this.config.r1Interval));
-        }
-        return total;
-      }, this.dVars);
+          if (info) total = tf.add(total, info);
+          if (mix) {
+            const realEmbedding = tf.slice(embeddingT, [0, 0], [n, E]);
+            const mixShape = [n, ...this.sampleShape.map(() => 1)];
+            const gp = gradientPenalty(
+              (x) => this.d.judge(x, realEmbedding, realLabels).logits,
+              yReal,
+              fake,
+              tf.tensor(mix, mixShape),
+              this.config.gpLambda,
+            );
+            total = tf.add(total, gp);
+          }
+          if (applyR1) {
+            const clean = tf.tensor(this.realBuf, this.batchShape(n));
+            const zeroT = tf.tensor2d(this.cleanEmbedding, [n, E]);
+            const r1 = r1Penalty(
+              (x) => this.d.judge(x, zeroT, realLabels).logits,
+              clean,
+              this.config.r1Gamma,
+            );
+            // Lazy regularisation: a penalty every k steps weighted by k keeps its average strength.
+            total = tf.add(total, tf.mul(r1, this.config.r1Interval));
+          }
+          return total;
+        }, this.dVars).grads;
+      }
       this.optD.apply(grads);
       const kept = stats as unknown as tf.Tensor1D;
       this.deviceSums.assign(tf.add(this.deviceSums, kept));
@@ -320,22 +350,41 @@ export class Trainer {
   }
 
   private generatorStep(): void {
-    const { batch: n, loss } = this.config;
+    const { batch: n, loss: lossKind } = this.config;
     const fakeDraw = this.drawFake(this.rng, n);
     const fakeDiffusion = this.drawDiffusion(n);
+    const traced =
+      this.useTracedPasses && this.g.traced && this.d.traced && !fakeDraw.codes && !fakeDraw.labels;
     tf.tidy(() => {
       const embeddingT = tf.tensor2d(fakeDiffusion.embedding, [n, this.config.discriminator.tEmbedDim]);
       const labels = fakeDraw.labels ? tf.tensor1d(fakeDraw.labels, 'int32') : undefined;
-      const { value, grads } = tf.variableGrads(() => {
-        const g = this.generate(fakeDraw, n, { training: true });
-        const y = fakeDiffusion.draw ? diffuseTensor(g, fakeDiffusion.draw) : g;
-        const judgement = this.d.judge(y, embeddingT, labels);
-        const adversarial = generatorLoss(loss, judgement.logits);
-        const info = this.info(judgement, fakeDraw, n);
-        return info ? tf.add(adversarial, info) : adversarial;
-      }, this.gVars);
+      let loss: tf.Scalar;
+      let grads: Record<string, tf.Tensor>;
+      if (traced && this.g.traced && this.d.traced) {
+        // Hand-written backward passes through D (input only), the diffusion and G (weights).
+        const gPass = this.g.traced(tf.tensor2d(fakeDraw.z, [n, this.g.zDim]));
+        const draw = fakeDiffusion.draw;
+        const dPass = this.d.traced(draw ? diffuseTensor(gPass.output, draw) : gPass.output, embeddingT);
+        const { value, grad } = tf.valueAndGrad((logits: tf.Tensor) => generatorLoss(lossKind, logits))(
+          dPass.output,
+        );
+        const dY = dPass.backward(grad as tf.Tensor2D, { weights: false, input: true }).inputGrad;
+        if (!dY) throw new Error('D gave no input gradient');
+        const dG = draw ? diffuseTensorGrad(dY, draw) : dY;
+        loss = value;
+        grads = gPass.backward(dG, { weights: true, input: false }).weightGrads;
+      } else {
+        ({ value: loss, grads } = tf.variableGrads(() => {
+          const g = this.generate(fakeDraw, n, { training: true });
+          const y = fakeDiffusion.draw ? diffuseTensor(g, fakeDiffusion.draw) : g;
+          const judgement = this.d.judge(y, embeddingT, labels);
+          const adversarial = generatorLoss(lossKind, judgement.logits);
+          const info = this.info(judgement, fakeDraw, n);
+          return info ? tf.add(adversarial, info) : adversarial;
+        }, this.gVars));
+      }
       this.ema.update(this.optG.apply(grads));
-      this.deviceSums.assign(tf.add(this.deviceSums, tf.mul(this.lossGSlot, value)));
+      this.deviceSums.assign(tf.add(this.deviceSums, tf.mul(this.lossGSlot, loss)));
     });
     this.deviceSteps.g += 1;
   }
