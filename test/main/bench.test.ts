@@ -10,6 +10,7 @@ describe('gan-studio bench', () => {
     for (const key of [
       'matmulGflops',
       'step2dMs',
+      'step2dMeanMs',
       'step2dPresetMs',
       'dcganStepMs',
       'editMs',
