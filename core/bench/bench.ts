@@ -21,8 +21,8 @@ export interface BenchResult {
   /** One Diffusion-GAN training step (D step + G step) on the grid25 MLP at batch 256: the median step. */
   step2dMs: number;
   /**
-   * The same steps' throughput: wall time of the timed rounds over their steps, with the
-   * readback each round ends with and every slow step (threaded wasm has a tail, see README).
+   * The same steps' throughput: the median over rounds of a round's wall time per step, slow
+   * steps and the closing readback included (threaded wasm has a tail, see README).
    */
   step2dMeanMs: number;
   /** Throughput (as step2dMeanMs) with everything the grid25 preset adds (its lazy R1 every 16 steps). */
@@ -41,21 +41,21 @@ export interface BenchResult {
 export interface StepTiming {
   /** The median of the single steps' times. */
   medianMs: number;
-  /** Wall time of all rounds (each ending with a readback) over the number of steps. */
+  /** The median over rounds of a round's wall time (ending with a readback) per step. */
   meanMs: number;
 }
 
 /**
  * Times `rounds` rounds of `stepsPerRound` steps after a warm-up round, each step on its own.
- * Single steps can be timed because the backends GAN Studio runs on in Node (wasm, cpu,
- * tfjs-node) execute kernels synchronously: a step's work is done when trainStep returns.
- * The round's closing tick (a readback) is counted in the mean.
+ * On wasm, cpu and tfjs-node on a CPU, kernels run synchronously: a step's work is done when
+ * trainStep returns. On a GPU work may still be queued then, and the round mean (each round
+ * ends with a readback) is the figure to read.
  */
 export function timeTrainingStep(trainer: Trainer, rounds: number, stepsPerRound: number): StepTiming {
   for (let i = 0; i < stepsPerRound; i++) trainer.trainStep();
   trainer.tick();
   const steps: number[] = [];
-  let total = 0;
+  const roundMeans: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const roundStart = performance.now();
     for (let i = 0; i < stepsPerRound; i++) {
@@ -64,9 +64,9 @@ export function timeTrainingStep(trainer: Trainer, rounds: number, stepsPerRound
       steps.push(performance.now() - start);
     }
     trainer.tick();
-    total += performance.now() - roundStart;
+    roundMeans.push((performance.now() - roundStart) / stepsPerRound);
   }
-  return { medianMs: median(steps), meanMs: total / (rounds * stepsPerRound) };
+  return { medianMs: median(steps), meanMs: median(roundMeans) };
 }
 
 export function runBench(options: { rounds?: number; onStage?: (stage: string) => void } = {}): BenchResult {

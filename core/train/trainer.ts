@@ -266,7 +266,8 @@ export class Trainer {
     const applyR1 = this.config.r1Gamma > 0 && this.dSteps % this.config.r1Interval === 0;
     const mix = loss === 'wgan-gp' ? this.rng.fillUniform(new Float32Array(n)) : null;
 
-    const traced = this.useTracedPasses && this.d.traced && !applyR1 && !mix && !fakeDraw.codes;
+    const handWritten = this.useTracedPasses && !applyR1 && !mix && !fakeDraw.codes && !fakeDraw.labels;
+    const tracedD = handWritten ? this.d.traced : undefined;
 
     tf.tidy(() => {
       const g = this.generate(fakeDraw, n, { training: true });
@@ -297,9 +298,9 @@ export class Trainer {
         return adversarial;
       };
       let grads: Record<string, tf.Tensor>;
-      if (traced && this.d.traced) {
+      if (tracedD) {
         // Only the loss's own few ops go through the tape; D's backward pass is hand-written.
-        const pass = this.d.traced(tf.concat([yReal, fake], 0) as tf.Tensor2D, embeddingT);
+        const pass = tracedD(tf.concat([yReal, fake], 0) as tf.Tensor2D, embeddingT);
         const dLogits = tf.grad(objective)(pass.output) as tf.Tensor2D;
         grads = pass.backward(dLogits, { weights: true, input: false }).weightGrads;
       } else {
@@ -353,18 +354,19 @@ export class Trainer {
     const { batch: n, loss: lossKind } = this.config;
     const fakeDraw = this.drawFake(this.rng, n);
     const fakeDiffusion = this.drawDiffusion(n);
-    const traced =
-      this.useTracedPasses && this.g.traced && this.d.traced && !fakeDraw.codes && !fakeDraw.labels;
+    const handWritten = this.useTracedPasses && !fakeDraw.codes && !fakeDraw.labels;
+    const tracedG = handWritten ? this.g.traced : undefined;
+    const tracedD = handWritten ? this.d.traced : undefined;
     tf.tidy(() => {
       const embeddingT = tf.tensor2d(fakeDiffusion.embedding, [n, this.config.discriminator.tEmbedDim]);
       const labels = fakeDraw.labels ? tf.tensor1d(fakeDraw.labels, 'int32') : undefined;
       let loss: tf.Scalar;
       let grads: Record<string, tf.Tensor>;
-      if (traced && this.g.traced && this.d.traced) {
+      if (tracedG && tracedD) {
         // Hand-written backward passes through D (input only), the diffusion and G (weights).
-        const gPass = this.g.traced(tf.tensor2d(fakeDraw.z, [n, this.g.zDim]));
+        const gPass = tracedG(tf.tensor2d(fakeDraw.z, [n, this.g.zDim]));
         const draw = fakeDiffusion.draw;
-        const dPass = this.d.traced(draw ? diffuseTensor(gPass.output, draw) : gPass.output, embeddingT);
+        const dPass = tracedD(draw ? diffuseTensor(gPass.output, draw) : gPass.output, embeddingT);
         const { value, grad } = tf.valueAndGrad((logits: tf.Tensor) => generatorLoss(lossKind, logits))(
           dPass.output,
         );

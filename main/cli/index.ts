@@ -344,8 +344,8 @@ async function bench(argv: string[]): Promise<number> {
     out(`backend                       ${result.backend}`);
     out(`matmul 256x256x256            ${result.matmulGflops.toFixed(1)} GFLOP/s`);
     out(`Diffusion-GAN 2D step (b=256) ${result.step2dMs.toFixed(2)} ms (median step; D + G)`);
-    out(`  throughput                  ${result.step2dMeanMs.toFixed(2)} ms a step (mean)`);
-    out(`  with the preset's lazy R1   ${result.step2dPresetMs.toFixed(2)} ms a step (mean)`);
+    out(`  throughput                  ${result.step2dMeanMs.toFixed(2)} ms a step (round mean)`);
+    out(`  with the preset's lazy R1   ${result.step2dPresetMs.toFixed(2)} ms a step (round mean)`);
     out(`DCGAN step (b=64, 28x28)      ${result.dcganStepMs.toFixed(1)} ms`);
     out(`edit: G forward, 1 latent 64x64 ${result.editMs.toFixed(2)} ms`);
     out(`inversion, 300 steps, 28x28    ${result.invert300Ms.toFixed(0)} ms`);
