@@ -92,7 +92,7 @@ function runMlp(
 /**
  * The backward pass of runMlp, layer by layer from the output: dW = input^T d, db = sum of d
  * over rows, d_input = d W^T, and d * step(pre, 0.2) through each LeakyReLU. Also returns the
- * gradient of h0's pre-activation (for D's t path).
+ * gradient of h0's pre-activation (for D's t path, whose emb W_t + b carries h0's bias).
  */
 function backpropMlp(
   params: Params,
@@ -110,7 +110,7 @@ function backpropMlp(
     const w = params[`${name}.w`];
     if (request.weights) {
       weightGrads[w.name] = tf.matMul(trace.inputs[layer], d, true, false);
-      if (layer > 0) weightGrads[params[`${name}.b`].name] = tf.sum(d, [0]);
+      weightGrads[params[`${name}.b`].name] = tf.sum(d, [0]);
     }
     if (layer > 0) d = tf.matMul(d, w as tf.Tensor2D, false, true);
     else if (request.input) inputGrad = tf.matMul(d, w as tf.Tensor2D, false, true) as tf.Tensor2D;
@@ -144,11 +144,8 @@ export class MlpGenerator {
     return {
       output: trace.output,
       backward: (dOutput, request) => {
-        const result = backpropMlp(this.params, this.depth, trace, dOutput, request);
-        if (request.weights) {
-          result.weightGrads[this.params['h0.b'].name] = tf.sum(result.firstPreActivationGrad, [0]);
-        }
-        return { weightGrads: result.weightGrads, inputGrad: result.inputGrad };
+        const { weightGrads, inputGrad } = backpropMlp(this.params, this.depth, trace, dOutput, request);
+        return { weightGrads, inputGrad };
       },
     };
   }
@@ -199,9 +196,9 @@ export class MlpDiscriminator {
       backward: (dOutput, request) => {
         const result = backpropMlp(this.params, this.depth, trace, dOutput, request);
         if (request.weights) {
+          // h0's bias sits in the t path (emb W_t + b); its gradient is the same sum over rows.
           const dPre = result.firstPreActivationGrad;
           result.weightGrads[this.params['h0.t'].name] = tf.matMul(tEmbedding, dPre, true, false);
-          result.weightGrads[this.params['h0.b'].name] = tf.sum(dPre, [0]);
         }
         return { weightGrads: result.weightGrads, inputGrad: result.inputGrad };
       },
