@@ -143,10 +143,7 @@ export class MlpGenerator {
     const trace = runMlp(this.params, this.depth, z);
     return {
       output: trace.output,
-      backward: (dOutput, request) => {
-        const { weightGrads, inputGrad } = backpropMlp(this.params, this.depth, trace, dOutput, request);
-        return { weightGrads, inputGrad };
-      },
+      backward: (dOutput, request) => backpropMlp(this.params, this.depth, trace, dOutput, request),
     };
   }
 
@@ -200,7 +197,7 @@ export class MlpDiscriminator {
           const dPre = result.firstPreActivationGrad;
           result.weightGrads[this.params['h0.t'].name] = tf.matMul(tEmbedding, dPre, true, false);
         }
-        return { weightGrads: result.weightGrads, inputGrad: result.inputGrad };
+        return result;
       },
     };
   }

@@ -2,32 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../core/engine/backend';
 import { Rng } from '../../../core/engine/rng';
 import * as tf from '../../../core/engine/tf';
-
-type Out = { shape: number[]; dtype: string; values: number[] };
+import { onBoth } from './on-both';
 
 function t(seed: number, shape: number[]): tf.Tensor {
   const v = new Float32Array(shape.reduce((a, b) => a * b, 1));
   new Rng(seed).fillUniform(v, -1, 1);
   return tf.tensor(v, shape);
-}
-
-/** fn on cpu then wasm (inside a tidy, checking wasm frees every buffer it made). */
-async function onBoth(fn: () => tf.Tensor | tf.Tensor[]): Promise<{ cpu: Out[]; wasm: Out[] }> {
-  const run = async (backend: 'cpu' | 'wasm') => {
-    await tf.setBackend(backend);
-    const before = tf.backend().numDataIds();
-    const outs = tf.tidy(() => {
-      const r = fn();
-      return (Array.isArray(r) ? r : [r]).map((o) => ({
-        shape: o.shape.slice(),
-        dtype: o.dtype as string,
-        values: Array.from(o.dataSync() as ArrayLike<number>),
-      }));
-    });
-    expect(tf.backend().numDataIds(), `${backend} buffers`).toBe(before);
-    return outs;
-  };
-  return { cpu: await run('cpu'), wasm: await run('wasm') };
 }
 
 async function sameOnBoth(fn: () => tf.Tensor | tf.Tensor[], tol = 1e-5): Promise<void> {

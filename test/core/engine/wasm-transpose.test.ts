@@ -3,6 +3,7 @@ import { initBackend } from '../../../core/engine/backend';
 import { Rng } from '../../../core/engine/rng';
 import * as tf from '../../../core/engine/tf';
 import { transposePlan } from '../../../core/engine/wasm-transpose';
+import { onBoth } from './on-both';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -67,26 +68,11 @@ describe('wasm Transpose override', () => {
       const floats = new Rng(size).fillNormal(new Float32Array(size));
       const ints = Int32Array.from(floats, (v) => Math.round(v * 100));
       const bools = Uint8Array.from(floats, (v) => (v > 0 ? 1 : 0));
-      const run = async (backend: string) => {
-        await tf.setBackend(backend);
-        const before = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
-        const out = tf.tidy(() =>
-          [tf.tensor(floats, shape), tf.tensor(ints, shape, 'int32'), tf.tensor(bools, shape, 'bool')].map(
-            (x) => {
-              const y = tf.transpose(x, perm);
-              return {
-                shape: y.shape,
-                dtype: y.dtype,
-                values: Array.from(y.dataSync() as ArrayLike<number>),
-              };
-            },
-          ),
-        );
-        expect((tf.backend() as unknown as { numDataIds(): number }).numDataIds()).toBe(before);
-        return out;
-      };
-      const cpu = await run('cpu');
-      const wasm = await run('wasm');
+      const { cpu, wasm } = await onBoth(() =>
+        [tf.tensor(floats, shape), tf.tensor(ints, shape, 'int32'), tf.tensor(bools, shape, 'bool')].map(
+          (x) => tf.transpose(x, perm),
+        ),
+      );
       expect(wasm, `[${shape}] perm [${perm}]`).toEqual(cpu);
     }
   });
