@@ -4,7 +4,6 @@
  * This is the heatmap behind the run page's scatter, computed from a stored checkpoint.
  */
 import { pointSource } from '../data/points2d';
-import { initBackend } from '../engine/backend';
 import { Rng } from '../engine/rng';
 import * as tf from '../engine/tf';
 import { embedSteps } from '../models/t-embedding';
@@ -13,6 +12,7 @@ import { isImageDataset, parseConfig, type TrainConfig } from '../train/config';
 import { decodeState } from '../train/state-codec';
 import { Trainer, type TrainingState } from '../train/trainer';
 import { invalid, notFound } from './api-error';
+import { useBackend } from './backend';
 import type { Field2d } from './contract';
 
 export interface Field2dRequest {
@@ -35,7 +35,7 @@ export async function field2d(store: RunStore, runId: number, request: Field2dRe
   const checkpoint = store.loadCheckpoint(runId, request.checkpoint);
   if (!checkpoint) throw notFound(`run ${runId} has no checkpoint ${request.checkpoint} yet`);
   const config = parseConfig(run.config);
-  await initBackend(config.backend);
+  await useBackend(config.backend);
   const state = decodeState<TrainingState>(checkpoint.state);
   const session = new Trainer(config, null, undefined, { sampleShape: [2], numClasses: 0 });
   try {

@@ -12,7 +12,6 @@
  */
 
 import { encodeGridPng } from '../data/images/png-encode';
-import { initBackend } from '../engine/backend';
 import { type ComputedDirection, directSliders, pcaDirections, sefaDirections } from '../invert/directions';
 import { applyDirections, interpolationLatents } from '../invert/edit';
 import { Encoder } from '../invert/encoder';
@@ -25,6 +24,7 @@ import type { CheckpointInfo, InversionRow, RunRow, RunStore } from '../store';
 import { isImageDataset, parseConfig, type TrainConfig } from '../train/config';
 import { decodeState } from '../train/state-codec';
 import type { TrainingState } from '../train/trainer';
+import { useBackend } from './backend';
 import {
   type ApiInput,
   ApiInputError,
@@ -292,11 +292,7 @@ export class InvertService {
     } catch (err) {
       throw new UserError(`run ${runId} has a config this version cannot use: ${(err as Error).message}`);
     }
-    try {
-      await initBackend(config.backend);
-    } catch (err) {
-      throw new UserError((err as Error).message);
-    }
+    await useBackend(config.backend);
     const stored = this.store.loadCheckpoint(runId, checkpoint.step);
     if (!stored)
       throw new UserError(

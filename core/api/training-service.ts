@@ -4,7 +4,7 @@
  * can be wrong with a request is checked before a run row is written, so a bad request leaves
  * nothing behind.
  */
-import { type ActiveBackend, initBackend } from '../engine/backend';
+import type { ActiveBackend } from '../engine/backend';
 import { processIsAlive, type RunRow, type RunStore } from '../store';
 import {
   applySettings,
@@ -17,6 +17,7 @@ import { type LoopHooks, type LoopOutcome, runLoop } from '../train/loop';
 import { PRESETS, presetNames } from '../train/presets';
 import { decodeState } from '../train/state-codec';
 import { Trainer, type TrainingState } from '../train/trainer';
+import { useBackend } from './backend';
 import { UserError } from './errors';
 import { imageMetricsProvider, type MetricsProviderHandle } from './image-metrics-provider';
 
@@ -71,11 +72,7 @@ export class TrainingService {
   /** Backend, metrics classifier and trainer for a config; bad data becomes a UserError. */
   private async prepare(config: TrainConfig, hooks: ProgressHooks): Promise<Prepared> {
     let backend: ActiveBackend;
-    try {
-      backend = await initBackend(config.backend);
-    } catch (err) {
-      throw new UserError((err as Error).message);
-    }
+    backend = await useBackend(config.backend);
     let metrics: MetricsProviderHandle | null = null;
     try {
       metrics = imageMetricsProvider(this.store, config, hooks.onStatus);

@@ -14,12 +14,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { useBackend } from '../../core/api/backend';
 import { UserError } from '../../core/api/errors';
 import { type ProgressHooks, TrainingService, type TrainResult } from '../../core/api/training-service';
 import { runBench } from '../../core/bench/bench';
 import { encodeGridPng } from '../../core/data/images/png-encode';
 import { pointSource } from '../../core/data/points2d';
-import { initBackend } from '../../core/engine/backend';
 import { scatterPng } from '../../core/render/scatter-png';
 import { RunStore, StoreError } from '../../core/store';
 import { configFields, parseConfig } from '../../core/train/config';
@@ -286,7 +286,7 @@ async function sample(argv: string[]): Promise<number> {
       );
     }
     const config = parseConfig(run.config);
-    await initBackend(config.backend);
+    await useBackend(config.backend);
     const state = decodeState<TrainingState>(checkpoint.state);
     const { values, sampleShape } = sampleCheckpoint(config, state, n, seed, !flags.raw);
     const perSample = sampleShape.reduce((a, b) => a * b, 1);
@@ -331,7 +331,7 @@ async function bench(argv: string[]): Promise<number> {
   });
   const rounds = intFlag(flags, 'rounds', 1, 1000);
   const backendSetting = ((flags.set as string[] | undefined) ?? []).find((s) => s.startsWith('backend='));
-  const backend = await initBackend(parseConfig({ backend: backendSetting?.slice(8) ?? 'auto' }).backend);
+  const backend = await useBackend(parseConfig({ backend: backendSetting?.slice(8) ?? 'auto' }).backend);
   const progress = new ProgressLine();
   const result = runBench({
     rounds,

@@ -20,4 +20,12 @@ describe('gan-studio bench', () => {
     }
     expect(report.tensorsAfter).toBe(report.tensorsBefore);
   });
+
+  it('a bad GAN_STUDIO_WASM_THREADS gets one line and a non-zero exit, not a stack trace', async () => {
+    const result = await cli(['bench', '--rounds', '1'], { GAN_STUDIO_WASM_THREADS: '0' });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.trim()).toBe(
+      'gan-studio bench: GAN_STUDIO_WASM_THREADS=0 is not a thread count; use a whole number from 1 to 8',
+    );
+  });
 });

@@ -41,9 +41,9 @@ export interface RunningCli {
   done: Promise<CliResult>;
 }
 
-/** Starts the CLI on the wasm backend; the caller passes --db. */
-export function startCli(args: string[]): RunningCli {
-  const env: NodeJS.ProcessEnv = { ...process.env, GAN_STUDIO_BACKEND: 'wasm' };
+/** Starts the CLI on the wasm backend (plus `extraEnv`); the caller passes --db. */
+export function startCli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): RunningCli {
+  const env: NodeJS.ProcessEnv = { ...process.env, GAN_STUDIO_BACKEND: 'wasm', ...extraEnv };
   delete env.GAN_STUDIO_DB;
   const started = performance.now();
   const child = spawn(process.execPath, ['bin/gan-studio.js', ...args], {
@@ -68,8 +68,8 @@ export function startCli(args: string[]): RunningCli {
   return { child, done };
 }
 
-export function cli(args: string[]): Promise<CliResult> {
-  return startCli(args).done;
+export function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return startCli(args, extraEnv).done;
 }
 
 /** Runs the jobs at most `limit` at a time (the machine has two cores). */
